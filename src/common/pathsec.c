@@ -1,0 +1,2 @@
+/* placeholder, replaced by the real module */
+typedef int placeholder_pathsec;

@@ -1,0 +1,63 @@
+# A thin driver for Meson.  `make check` and `make demo` install the Debian
+# packages they need first (scripts/install-deps), then build.
+#
+#   make            build (build/)
+#   make check      build and run every test; last line "N passed, N failed"
+#   make demo       build and run the demonstration (needs root)
+#   make asan       build with AddressSanitizer+UBSan and run the unit tests
+#   make fuzz       build the libFuzzer harnesses (clang) and run each one
+#                   for FUZZ_SECONDS seconds
+#   make format     reformat the C sources with clang-format
+#   make clean      remove the build directories
+
+BUILDDIR     ?= build
+ASANDIR      ?= build-asan
+FUZZDIR      ?= build-fuzz
+FUZZ_SECONDS ?= 60
+MESON_FLAGS  ?= -Dwerror=true
+
+.PHONY: all deps build check demo asan fuzz format clean
+
+all: build
+
+deps:
+	@scripts/install-deps
+
+$(BUILDDIR)/build.ninja:
+	meson setup $(BUILDDIR) $(MESON_FLAGS)
+
+build: deps $(BUILDDIR)/build.ninja
+	ninja -C $(BUILDDIR)
+
+check: build
+	@if [ "$$(id -u)" = 0 ]; then scripts/test-accounts; fi
+	meson test -C $(BUILDDIR) --print-errorlogs --num-processes 2 || true
+	@scripts/tap-summary $(BUILDDIR)
+
+demo: build
+	scripts/demo $(BUILDDIR)
+
+$(ASANDIR)/build.ninja:
+	meson setup $(ASANDIR) $(MESON_FLAGS) -Db_sanitize=address,undefined \
+	    -Db_lundef=false
+
+asan: deps $(ASANDIR)/build.ninja
+	ninja -C $(ASANDIR)
+	ASAN_OPTIONS=detect_leaks=1:abort_on_error=1 \
+	UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1 \
+	    meson test -C $(ASANDIR) --suite unit --print-errorlogs || true
+	@scripts/tap-summary $(ASANDIR)
+
+$(FUZZDIR)/build.ninja:
+	CC=clang meson setup $(FUZZDIR) $(MESON_FLAGS) -Dfuzzing=true \
+	    -Db_sanitize=address,undefined -Db_lundef=false -Dtests=false
+
+fuzz: deps $(FUZZDIR)/build.ninja
+	ninja -C $(FUZZDIR)
+	scripts/run-fuzzers $(FUZZDIR) $(FUZZ_SECONDS)
+
+format:
+	clang-format -i $$(git ls-files '*.c' '*.h')
+
+clean:
+	rm -rf $(BUILDDIR) $(ASANDIR) $(FUZZDIR)

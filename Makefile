@@ -4,7 +4,8 @@
 #   make            build (build/)
 #   make check      build and run every test; last line "N passed, N failed"
 #   make demo       build and run the demonstration (needs root)
-#   make asan       build with AddressSanitizer+UBSan and run the unit tests
+#   make asan       build with clang, AddressSanitizer and UBSan, and run
+#                   the unit tests and fuzz corpora
 #   make fuzz       build the libFuzzer harnesses (clang) and run each one
 #                   for FUZZ_SECONDS seconds
 #   make format     reformat the C sources with clang-format
@@ -38,7 +39,7 @@ demo: build
 	scripts/demo $(BUILDDIR)
 
 $(ASANDIR)/build.ninja:
-	meson setup $(ASANDIR) $(MESON_FLAGS) -Db_sanitize=address,undefined \
+	CC=clang meson setup $(ASANDIR) $(MESON_FLAGS) -Db_sanitize=address,undefined \
 	    -Db_lundef=false
 
 asan: deps $(ASANDIR)/build.ninja

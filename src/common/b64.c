@@ -107,6 +107,10 @@ int b64_decode (const char *text,
         errno = ERANGE;
         goto error;
     }
+    if (textlen == 0) { /* libsodium's arguments must not be NULL */
+        *binlenp = 0;
+        return 0;
+    }
     if (sodium_base642bin (bin, binsize, text, textlen, NULL, &len, NULL,
                            VARIANT)
         < 0) {

@@ -470,12 +470,14 @@ static int check_limits (struct parser *p)
 {
     size_t lines = 0;
     const char *s = p->buf;
-    const char *end = p->buf + p->len;
+    const char *end;
     const char *nl;
 
+    /* check the length before any pointer arithmetic uses it */
     if (p->len > TOML_MAX_SIZE)
         return fail (p, SIZE_MAX, E2BIG, "input larger than %d bytes",
                      TOML_MAX_SIZE);
+    end = p->buf + p->len;
     while ((nl = memchr (s, '\n', (size_t)(end - s)))) {
         lines++;
         s = nl + 1;

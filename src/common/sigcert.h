@@ -1,0 +1,163 @@
+/* sigcert.h - ed25519 signing certificates (wire.md 2.7).
+ *
+ * A certificate is an ed25519 key pair (the secret half optional), a
+ * metadata kv (RFC 38 types) and an optional signature by a certificate
+ * authority over the public key and the metadata.
+ *
+ * Files, as the original writes them:
+ *   <name>.pub  (0644)  [metadata] key = value ..., then [curve]
+ *                       public-key = "<base64>" and signature = "<base64>"
+ *                       when signed
+ *   <name>      (0600)  [curve] secret-key = "<base64>"
+ * Base64 is libsodium's original variant, padded (common/b64.h).
+ *
+ * The kv form of a certificate (in the "curve" header of signed messages
+ * and in privilege-separation messages) is the entries "meta.<key>" in
+ * metadata order, "curve.public-key" (s, base64), then
+ * "curve.signature" (s, base64) when signed.
+ *
+ * Secret keys are kept in memory that is wiped (sodium_memzero) when the
+ * certificate is destroyed or forgets its secret, and on every error path.
+ */
+#ifndef FLUX_SECURITY_COMMON_SIGCERT_H
+#define FLUX_SECURITY_COMMON_SIGCERT_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <time.h>
+
+#include "error.h"
+#include "kv.h"
+
+/* Largest certificate file read (the original's limit). */
+#define SIGCERT_MAX_FILE_SIZE (10 * 1024 * 1024)
+
+struct sigcert;
+
+/* Create a certificate with a new random key pair and metadata
+ * algorithm = "ed25519".  NULL with errno set on failure.
+ */
+struct sigcert *sigcert_create (void);
+
+/* Destroy, wiping the secret key.  NULL is a no-op; errno is preserved. */
+void sigcert_destroy (struct sigcert *cert);
+
+/* Wipe and drop the secret key (a no-op if there is none). */
+void sigcert_forget_secret (struct sigcert *cert);
+bool sigcert_has_secret (const struct sigcert *cert);
+
+/* Load <name>.pub, and <name> too when 'secret' is true.  Files are
+ * opened with O_NOFOLLOW and must be regular files of at most
+ * SIGCERT_MAX_FILE_SIZE bytes.  NULL with errno set and 'err' naming the
+ * file on failure (ENOENT, EACCES, ELOOP for a symbolic link, EINVAL for
+ * bad contents, EFBIG).  Error text never contains key material.
+ */
+struct sigcert *sigcert_load (const char *name,
+                              bool secret,
+                              struct error *err);
+
+/* Write <name>.pub (mode 0644) and, if the certificate has a secret key,
+ * <name> (mode 0600, created with O_EXCL|O_NOFOLLOW: an existing secret
+ * key file is never overwritten).  0 or -1 with errno set and 'err'.
+ */
+int sigcert_store (const struct sigcert *cert,
+                   const char *name,
+                   struct error *err);
+
+/* Parse the contents of a .pub file ('len' bytes of 'buf', at most
+ * SIGCERT_MAX_FILE_SIZE) and, when 'secbuf' is not NULL, of the secret key
+ * file; 'name' is used in error text.  Pure: no I/O.  NULL with errno set
+ * on failure.  This is the fuzz target for certificate files.
+ */
+struct sigcert *sigcert_parse (const char *name,
+                               const char *buf,
+                               size_t len,
+                               const char *secbuf,
+                               size_t seclen,
+                               struct error *err);
+
+/* Render the .pub / secret file contents as a new NUL-terminated string
+ * that the caller frees (the secret one must be wiped with sodium_memzero
+ * before free).  NULL with errno set (EINVAL: no secret key).
+ */
+char *sigcert_format_public (const struct sigcert *cert);
+char *sigcert_format_secret (const struct sigcert *cert);
+
+/* The kv form of the certificate (see above), never with the secret key.
+ * NULL with errno set.
+ */
+struct kv *sigcert_encode (const struct sigcert *cert);
+
+/* A certificate (public key only) from its kv form, e.g. the result of
+ * kv_split (header, "curve.cert.").  NULL with errno set and 'err' on
+ * failure: EINVAL for a missing or malformed public key or signature, a
+ * metadata key containing '.', or an entry that is neither "meta.*" nor
+ * "curve.public-key" / "curve.signature".
+ */
+struct sigcert *sigcert_decode (const struct kv *kv, struct error *err);
+
+/* Same public key, metadata (byte-identical kv) and signature. */
+bool sigcert_equal (const struct sigcert *a, const struct sigcert *b);
+
+/* Metadata.  Keys are non-empty and may not contain '.'.  Setters replace
+ * an existing key (which then moves to the end, as kv does) and drop any
+ * CA signature (the signed content changed).  Getters return -1 with
+ * errno ENOENT when the key is absent or has another type.
+ */
+int sigcert_meta_set_string (struct sigcert *cert,
+                             const char *key,
+                             const char *value);
+int sigcert_meta_set_int64 (struct sigcert *cert,
+                            const char *key,
+                            int64_t value);
+int sigcert_meta_set_bool (struct sigcert *cert, const char *key, bool value);
+int sigcert_meta_set_timestamp (struct sigcert *cert,
+                                const char *key,
+                                time_t value);
+int sigcert_meta_get_string (const struct sigcert *cert,
+                             const char *key,
+                             const char **valuep);
+int sigcert_meta_get_int64 (const struct sigcert *cert,
+                            const char *key,
+                            int64_t *valuep);
+int sigcert_meta_get_bool (const struct sigcert *cert,
+                           const char *key,
+                           bool *valuep);
+int sigcert_meta_get_timestamp (const struct sigcert *cert,
+                                const char *key,
+                                time_t *valuep);
+/* The metadata kv itself, read-only (owned by cert). */
+const struct kv *sigcert_meta (const struct sigcert *cert);
+
+/* The public key in base64 (owned by cert) */
+const char *sigcert_public_key_b64 (const struct sigcert *cert);
+bool sigcert_has_signature (const struct sigcert *cert);
+
+/* Sign 'len' bytes of 'buf' with the secret key: a new string, the
+ * base64 of the 64-byte detached ed25519 signature (88 characters),
+ * which the caller frees.  NULL with errno set (EINVAL: no secret key).
+ */
+char *sigcert_sign_detached (const struct sigcert *cert,
+                             const void *buf,
+                             size_t len);
+
+/* Check a base64 detached signature over 'len' bytes of 'buf' with the
+ * public key.  0, or -1 with errno EINVAL (malformed or wrong signature).
+ */
+int sigcert_verify_detached (const struct sigcert *cert,
+                             const char *signature,
+                             const void *buf,
+                             size_t len);
+
+/* Sign 'cert' with the secret key of 'ca': ed25519 over the kv
+ * encoding of "curve.public_key" (s, base64 public key) followed by the
+ * "meta.*" entries in metadata order (wire.md 2.7); replaces any previous
+ * signature.  Check such a signature with the public key of 'ca'
+ * (EINVAL: no signature, or a wrong one).
+ */
+int sigcert_sign_cert (const struct sigcert *ca, struct sigcert *cert);
+int sigcert_verify_cert (const struct sigcert *ca,
+                         const struct sigcert *cert);
+
+#endif /* !FLUX_SECURITY_COMMON_SIGCERT_H */

@@ -710,13 +710,14 @@ out:
     return rv;
 }
 
-int flux_sign_unwrap_anymech (flux_security_t *ctx,
-                              const char *input,
-                              const void **payload,
-                              int *payloadsz,
-                              const char **mech_type,
-                              int64_t *userid,
-                              int flags)
+/* Both public unwraps: 'flags' may only hold FLUX_SIGN_NOVERIFY. */
+static int unwrap_public (flux_security_t *ctx,
+                          const char *input,
+                          const void **payload,
+                          int *payloadsz,
+                          const char **mech_type,
+                          int64_t *userid,
+                          int flags)
 {
     struct sign_info info;
 
@@ -725,17 +726,32 @@ int flux_sign_unwrap_anymech (flux_security_t *ctx,
         security_error (ctx, NULL);
         return -1;
     }
-    if (sign_unwrap_info (ctx,
-                          input,
-                          payload,
-                          payloadsz,
-                          &info,
-                          flags | SIGN_INFO_ANYMECH) < 0)
+    if (mech_type)
+        flags |= SIGN_INFO_ANYMECH;
+    if (sign_unwrap_info (ctx, input, payload, payloadsz, &info, flags) < 0)
         return -1;
     if (mech_type)
         *mech_type = info.mechanism;
     if (userid)
         *userid = info.userid;
+    return 0;
+}
+
+int flux_sign_unwrap_anymech (flux_security_t *ctx,
+                              const char *input,
+                              const void **payload,
+                              int *payloadsz,
+                              const char **mech_type,
+                              int64_t *userid,
+                              int flags)
+{
+    const char *mech;
+
+    if (unwrap_public (ctx, input, payload, payloadsz, &mech, userid, flags)
+        < 0)
+        return -1;
+    if (mech_type)
+        *mech_type = mech;
     return 0;
 }
 
@@ -746,16 +762,5 @@ int flux_sign_unwrap (flux_security_t *ctx,
                       int64_t *userid,
                       int flags)
 {
-    struct sign_info info;
-
-    if (flags & ~FLUX_SIGN_NOVERIFY) {
-        errno = EINVAL;
-        security_error (ctx, NULL);
-        return -1;
-    }
-    if (sign_unwrap_info (ctx, input, payload, payloadsz, &info, flags) < 0)
-        return -1;
-    if (userid)
-        *userid = info.userid;
-    return 0;
+    return unwrap_public (ctx, input, payload, payloadsz, NULL, userid, flags);
 }

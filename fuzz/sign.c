@@ -82,12 +82,7 @@ int LLVMFuzzerTestOneInput (const uint8_t *data, size_t size)
     memcpy (input, data, size);
     input[size] = '\0';
     errno = 0;
-    rc = flux_sign_unwrap_anymech (c,
-                                   input,
-                                   &payload,
-                                   &len,
-                                   &mech,
-                                   &uid,
+    rc = flux_sign_unwrap_anymech (c, input, &payload, &len, &mech, &uid,
                                    FLUX_SIGN_NOVERIFY);
     check_result (rc, payload, len, uid);
     if (rc == 0) {

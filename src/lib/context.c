@@ -51,9 +51,7 @@ void security_error (flux_security_t *ctx, const char *fmt, ...)
             va_end (ap);
         }
         else
-            (void)snprintf (ctx->error,
-                            sizeof (ctx->error),
-                            "%s",
+            (void)snprintf (ctx->error, sizeof (ctx->error), "%s",
                             strerror (saved_errno));
     }
     errno = saved_errno;
@@ -124,7 +122,7 @@ int flux_security_last_errnum (flux_security_t *ctx)
 
 int flux_security_configure (flux_security_t *ctx, const char *pattern)
 {
-    struct error err = { { 0 } };
+    struct error err = {{0}};
     struct cf *cf;
     int flags = 0;
 

@@ -28,8 +28,8 @@ const struct cf *security_get_config (flux_security_t *ctx);
  * loaded: state derived from a configuration never outlives it.
  */
 enum security_slot {
-    SECURITY_SLOT_SIGN_CONFIG, /* derived from the config: dropped by
-                                * flux_security_configure() */
+    SECURITY_SLOT_SIGN_CONFIG,  /* derived from the config: dropped by
+                                 * flux_security_configure() */
     SECURITY_SLOT_SIGN_BUFFERS, /* wrap/unwrap results: kept */
     SECURITY_SLOT_COUNT,
 };

@@ -68,10 +68,10 @@ struct sign_buffers {
 };
 
 static const struct cf_schema sign_schema[] = {
-    { "max-ttl", CF_INT64, CF_REQUIRED, CF_ANY, NULL },
-    { "default-type", CF_STRING, CF_REQUIRED, CF_ANY, NULL },
-    { "allowed-types", CF_ARRAY, CF_REQUIRED, CF_STRING, NULL },
-    { NULL, CF_ANY, 0, CF_ANY, NULL },
+    {"max-ttl", CF_INT64, CF_REQUIRED, CF_ANY, NULL},
+    {"default-type", CF_STRING, CF_REQUIRED, CF_ANY, NULL},
+    {"allowed-types", CF_ARRAY, CF_REQUIRED, CF_STRING, NULL},
+    {NULL, CF_ANY, 0, CF_ANY, NULL},
 };
 
 static int mech_index (const char *name)
@@ -124,9 +124,8 @@ static int config_fail (struct error *err)
     return -1;
 }
 
-static int parse_max_ttl (struct sign_state *state,
-                          const struct cf *cf,
-                          struct error *err)
+static int
+parse_max_ttl (struct sign_state *state, const struct cf *cf, struct error *err)
 {
     int64_t ttl;
 
@@ -221,7 +220,7 @@ static struct sign_state *sign_state_get (flux_security_t *ctx)
 {
     struct sign_state *state;
     const struct cf *cf;
-    struct error err = { { 0 } };
+    struct error err = {{0}};
 
     if ((state = security_slot_get (ctx, SECURITY_SLOT_SIGN_CONFIG)))
         return state;
@@ -231,9 +230,7 @@ static struct sign_state *sign_state_get (flux_security_t *ctx)
         security_error (ctx, "%s", err.text);
         return NULL;
     }
-    security_slot_set (ctx,
-                       SECURITY_SLOT_SIGN_CONFIG,
-                       state,
+    security_slot_set (ctx, SECURITY_SLOT_SIGN_CONFIG, state,
                        sign_state_destroy);
     return state;
 }
@@ -248,9 +245,7 @@ static struct sign_buffers *sign_buffers_get (flux_security_t *ctx)
         security_error (ctx, NULL);
         return NULL;
     }
-    security_slot_set (ctx,
-                       SECURITY_SLOT_SIGN_BUFFERS,
-                       bufs,
+    security_slot_set (ctx, SECURITY_SLOT_SIGN_BUFFERS, bufs,
                        sign_buffers_destroy);
     return bufs;
 }
@@ -360,7 +355,7 @@ static const char *wrap (flux_security_t *ctx,
                          const void *payload,
                          size_t payloadsz)
 {
-    struct error err = { { 0 } };
+    struct error err = {{0}};
     struct sign_buffers *bufs;
     struct kv *header = NULL;
     void *mstate;
@@ -444,12 +439,8 @@ const char *flux_sign_wrap (flux_security_t *ctx,
                             const char *mech_type,
                             int flags)
 {
-    return flux_sign_wrap_as (ctx,
-                              (int64_t)getuid (),
-                              payload,
-                              payloadsz,
-                              mech_type,
-                              flags);
+    return flux_sign_wrap_as (ctx, (int64_t)getuid (), payload, payloadsz,
+                              mech_type, flags);
 }
 
 /* The parts of an input, as byte ranges of it. */
@@ -528,8 +519,7 @@ static int check_header (flux_security_t *ctx,
     }
     if (version != SIGN_VERSION) {
         errno = EINVAL;
-        security_error (ctx,
-                        "sign-unwrap: header version=%lld unknown",
+        security_error (ctx, "sign-unwrap: header version=%lld unknown",
                         (long long)version);
         return -1;
     }
@@ -549,8 +539,7 @@ static int check_header (flux_security_t *ctx,
                         "sign-unwrap: header mechanism=%s not allowed"
                         " (on host %s: [sign] allowed-types does not"
                         " include it)",
-                        mech,
-                        sign_hostname (host, sizeof (host)));
+                        mech, sign_hostname (host, sizeof (host)));
         return -1;
     }
     if (kv_get_int64 (header, "userid", &userid) < 0) {
@@ -560,8 +549,7 @@ static int check_header (flux_security_t *ctx,
     }
     if (userid < 0 || userid > SIGN_USERID_MAX) {
         errno = EINVAL;
-        security_error (ctx,
-                        "sign-unwrap: header userid=%lld invalid",
+        security_error (ctx, "sign-unwrap: header userid=%lld invalid",
                         (long long)userid);
         return -1;
     }
@@ -578,8 +566,7 @@ static int decode_payload (flux_security_t *ctx,
     if (b64_decode_alloc (env->payload, env->payload_len, bufp, lenp) < 0
         || *lenp > INT_MAX) {
         errno = EINVAL;
-        security_error (ctx,
-                        "sign-unwrap: payload decode error: %s",
+        security_error (ctx, "sign-unwrap: payload decode error: %s",
                         strerror (EINVAL));
         return -1;
     }
@@ -606,10 +593,7 @@ static void info_times (struct sign_state *state,
     info->xtime = 0;
     if (mechs[i]->times)
         mechs[i]->times (state->initialized[i] ? state->mech_state[i] : NULL,
-                         header,
-                         verified,
-                         &info->ctime,
-                         &info->xtime);
+                         header, verified, &info->ctime, &info->xtime);
 }
 
 static int verify (flux_security_t *ctx,
@@ -619,17 +603,13 @@ static int verify (flux_security_t *ctx,
                    int64_t userid,
                    const struct envelope *env)
 {
-    struct error err = { { 0 } };
+    struct error err = {{0}};
     void *mstate;
 
     if (mech_state_get (state, i, &mstate, &err) < 0
-        || mechs[i]->verify (mstate,
-                             header,
-                             userid,
-                             env->header,
-                             env->signed_len,
-                             env->signature,
-                             &err) < 0) {
+        || mechs[i]->verify (mstate, header, userid, env->header,
+                             env->signed_len, env->signature, &err)
+               < 0) {
         security_error (ctx, "%s", err.text);
         return -1;
     }
@@ -664,24 +644,19 @@ int sign_unwrap_info (flux_security_t *ctx,
     if ((rc = split_input (input, &env)) == -1
         || (rc == 0 && !(header = decode_header (&env)))) {
         errno = EINVAL;
-        security_error (ctx,
-                        "sign-unwrap: header decode error: %s",
+        security_error (ctx, "sign-unwrap: header decode error: %s",
                         strerror (EINVAL));
         goto out;
     }
     if (rc == -2) {
         errno = EINVAL;
-        security_error (ctx,
-                        "sign-unwrap: payload decode error: %s",
+        security_error (ctx, "sign-unwrap: payload decode error: %s",
                         strerror (EINVAL));
         goto out;
     }
-    if (check_header (ctx,
-                      state,
-                      header,
-                      (flags & SIGN_INFO_ANYMECH),
-                      &i,
-                      &userid) < 0
+    if (check_header (ctx, state, header, (flags & SIGN_INFO_ANYMECH), &i,
+                      &userid)
+            < 0
         || decode_payload (ctx, &env, &buf, &len) < 0)
         goto out;
     if (!(flags & FLUX_SIGN_NOVERIFY)

@@ -6,9 +6,8 @@
 
 #include "sign_mech.h"
 
-static int curve_init (const struct sign_config *conf,
-                       void **statep,
-                       struct error *err)
+static int
+curve_init (const struct sign_config *conf, void **statep, struct error *err)
 {
     return error_errno (err, ENOSYS, "sign-curve-init: not implemented");
 }

@@ -35,8 +35,8 @@ struct munge_state {
 };
 
 static const struct cf_schema munge_schema[] = {
-    { "socket-path", CF_STRING, 0, CF_ANY, NULL },
-    { NULL, CF_ANY, 0, CF_ANY, NULL },
+    {"socket-path", CF_STRING, 0, CF_ANY, NULL},
+    {NULL, CF_ANY, 0, CF_ANY, NULL},
 };
 
 static void munge_state_destroy (void *arg)
@@ -51,9 +51,8 @@ static void munge_state_destroy (void *arg)
     }
 }
 
-static int set_socket (struct munge_state *st,
-                       const struct cf *cf,
-                       struct error *err)
+static int
+set_socket (struct munge_state *st, const struct cf *cf, struct error *err)
 {
     const char *path;
     munge_err_t e;
@@ -70,17 +69,15 @@ static int set_socket (struct munge_state *st,
         error_prefix (err, "sign-munge-init: ");
         return -1;
     }
-    if ((e = munge_ctx_set (st->mctx, MUNGE_OPT_SOCKET, path)) != EMUNGE_SUCCESS)
-        return error_errno (err,
-                            EINVAL,
-                            "sign-munge-init: socket-path: %s",
+    if ((e = munge_ctx_set (st->mctx, MUNGE_OPT_SOCKET, path))
+        != EMUNGE_SUCCESS)
+        return error_errno (err, EINVAL, "sign-munge-init: socket-path: %s",
                             munge_strerror (e));
     return 0;
 }
 
-static int munge_init (const struct sign_config *conf,
-                       void **statep,
-                       struct error *err)
+static int
+munge_init (const struct sign_config *conf, void **statep, struct error *err)
 {
     struct munge_state *st;
 
@@ -89,8 +86,7 @@ static int munge_init (const struct sign_config *conf,
     st->max_ttl = conf->max_ttl;
     if (!(st->mctx = munge_ctx_create ())) {
         free (st);
-        return error_errno (err,
-                            ENOMEM,
+        return error_errno (err, ENOMEM,
                             "sign-munge-init: munge_ctx_create failed");
     }
     if (set_socket (st, conf->cf, err) < 0) {
@@ -111,25 +107,25 @@ static void digest (const char *input, size_t len, uint8_t d[DIGEST_SIZE])
 static const char *munge_hint (munge_err_t e)
 {
     switch (e) {
-        case EMUNGE_SOCKET:
-            return "is munged running? start it (systemctl start munge) or"
-                   " point [sign.munge] socket-path at its socket";
-        case EMUNGE_CRED_INVALID:
-            return "the credential was not encoded with this host's MUNGE"
-                   " key; every node needs the same munge.key";
-        case EMUNGE_CRED_REWOUND:
-            return "the signer's clock is ahead of this host's; synchronise"
-                   " the clocks (NTP)";
-        case EMUNGE_BAD_REALM:
-        case EMUNGE_BAD_CIPHER:
-        case EMUNGE_BAD_MAC:
-        case EMUNGE_BAD_ZIP:
-        case EMUNGE_BAD_VERSION:
-            return "munged on the signing host is configured differently";
-        case EMUNGE_CRED_UNAUTHORIZED:
-            return "the credential is restricted to another user";
-        default:
-            return NULL;
+    case EMUNGE_SOCKET:
+        return "is munged running? start it (systemctl start munge) or"
+               " point [sign.munge] socket-path at its socket";
+    case EMUNGE_CRED_INVALID:
+        return "the credential was not encoded with this host's MUNGE"
+               " key; every node needs the same munge.key";
+    case EMUNGE_CRED_REWOUND:
+        return "the signer's clock is ahead of this host's; synchronise"
+               " the clocks (NTP)";
+    case EMUNGE_BAD_REALM:
+    case EMUNGE_BAD_CIPHER:
+    case EMUNGE_BAD_MAC:
+    case EMUNGE_BAD_ZIP:
+    case EMUNGE_BAD_VERSION:
+        return "munged on the signing host is configured differently";
+    case EMUNGE_CRED_UNAUTHORIZED:
+        return "the credential is restricted to another user";
+    default:
+        return NULL;
     }
 }
 
@@ -144,21 +140,15 @@ static int munge_fail (struct munge_state *st,
 
     if (!detail || strcmp (detail, munge_strerror (e)) == 0)
         detail = NULL;
-    return error_errno (err,
-                        e == EMUNGE_SOCKET ? ECONNREFUSED : EINVAL,
-                        "%s: %s (on host %s: %s%s%s)",
-                        who,
-                        munge_strerror (e),
+    return error_errno (err, e == EMUNGE_SOCKET ? ECONNREFUSED : EINVAL,
+                        "%s: %s (on host %s: %s%s%s)", who, munge_strerror (e),
                         sign_hostname (host, sizeof (host)),
-                        detail ? detail : "",
-                        detail && hint ? "; " : "",
+                        detail ? detail : "", detail && hint ? "; " : "",
                         hint ? hint : (detail ? "" : "no further detail"));
 }
 
-static char *munge_sign (void *state,
-                         const char *input,
-                         size_t len,
-                         struct error *err)
+static char *
+munge_sign (void *state, const char *input, size_t len, struct error *err)
 {
     struct munge_state *st = state;
     uint8_t d[DIGEST_SIZE];
@@ -195,13 +185,11 @@ static int check_digest (const uint8_t *buf,
     int rc = 0;
 
     if (len < 1 || buf[0] != HASH_TYPE_SHA256)
-        return error_errno (err,
-                            EINVAL,
+        return error_errno (err, EINVAL,
                             "sign-munge-verify: unknown hash type");
     digest (input, inlen, d);
     if (len != DIGEST_SIZE || sodium_memcmp (buf, d, DIGEST_SIZE) != 0)
-        rc = error_errno (err,
-                          EINVAL,
+        rc = error_errno (err, EINVAL,
                           "sign-munge-verify: SHA256 hash mismatch");
     sodium_memzero (d, sizeof (d));
     return rc;
@@ -214,8 +202,7 @@ static int check_ttl (struct munge_state *st, struct error *err)
 
     if (munge_ctx_get (st->mctx, MUNGE_OPT_ENCODE_TIME, &encode_time)
         != EMUNGE_SUCCESS)
-        return error_errno (err,
-                            EINVAL,
+        return error_errno (err, EINVAL,
                             "sign-munge-verify: credential has no encode time");
     if ((int64_t)encode_time + st->max_ttl < (int64_t)now)
         return error_errno (err, EINVAL, "sign-munge-verify: max-ttl exceeded");

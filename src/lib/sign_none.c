@@ -15,10 +15,8 @@
 
 #include "sign_mech.h"
 
-static char *none_sign (void *state,
-                        const char *input,
-                        size_t len,
-                        struct error *err)
+static char *
+none_sign (void *state, const char *input, size_t len, struct error *err)
 {
     char *s;
 
@@ -38,11 +36,9 @@ static int none_verify (void *state,
     int64_t real = (int64_t)getuid ();
 
     if (userid != real)
-        return error_errno (err,
-                            EPERM,
+        return error_errno (err, EPERM,
                             "sign-none-verify: header userid %lld != real %lld",
-                            (long long)userid,
-                            (long long)real);
+                            (long long)userid, (long long)real);
     if (strcmp (signature, "none") != 0)
         return error_errno (err, EINVAL, "sign-none-verify: signature invalid");
     return 0;

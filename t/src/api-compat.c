@@ -11,33 +11,30 @@
 #include <flux/security/sign.h>
 #include <flux/security/version.h>
 
-_Static_assert (FLUX_SECURITY_DISABLE_PATH_PARANOIA == 0x1, "flag value");
-_Static_assert (FLUX_SECURITY_FORCE_PATH_PARANOIA == 0x2, "flag value");
-_Static_assert (FLUX_SIGN_NOVERIFY == 1, "flag value");
-_Static_assert (FLUX_SECURITY_VERSION_HEX
-                    == ((FLUX_SECURITY_VERSION_MAJOR << 16)
-                        | (FLUX_SECURITY_VERSION_MINOR << 8)
-                        | FLUX_SECURITY_VERSION_PATCH),
-                "version hex");
+_Static_assert(FLUX_SECURITY_DISABLE_PATH_PARANOIA == 0x1, "flag value");
+_Static_assert(FLUX_SECURITY_FORCE_PATH_PARANOIA == 0x2, "flag value");
+_Static_assert(FLUX_SIGN_NOVERIFY == 1, "flag value");
+_Static_assert(FLUX_SECURITY_VERSION_HEX
+                   == ((FLUX_SECURITY_VERSION_MAJOR << 16)
+                       | (FLUX_SECURITY_VERSION_MINOR << 8)
+                       | FLUX_SECURITY_VERSION_PATCH),
+               "version hex");
 
 static flux_security_t *(*p_create) (int) = flux_security_create;
 static void (*p_destroy) (flux_security_t *) = flux_security_destroy;
 static const char *(*p_last_error) (flux_security_t *) =
     flux_security_last_error;
 static int (*p_last_errnum) (flux_security_t *) = flux_security_last_errnum;
-static int (*p_configure) (flux_security_t *, const char *) =
-    flux_security_configure;
+static int (*p_configure) (flux_security_t *,
+                           const char *) = flux_security_configure;
 static int (*p_aux_set) (flux_security_t *,
                          const char *,
                          void *,
                          flux_security_free_f) = flux_security_aux_set;
-static void *(*p_aux_get) (flux_security_t *, const char *) =
-    flux_security_aux_get;
-static const char *(*p_wrap) (flux_security_t *,
-                              const void *,
-                              int,
-                              const char *,
-                              int) = flux_sign_wrap;
+static void *(*p_aux_get) (flux_security_t *,
+                           const char *) = flux_security_aux_get;
+static const char *(*p_wrap) (
+    flux_security_t *, const void *, int, const char *, int) = flux_sign_wrap;
 static const char *(*p_wrap_as) (flux_security_t *,
                                  int64_t,
                                  const void *,
@@ -95,18 +92,13 @@ int main (int argc, char **argv)
         return 1;
     }
     if (!(s = p_wrap (ctx, "hello", 5, "none", 0))
-        || p_unwrap (ctx, s, &payload, &len, &userid, 0) < 0
-        || len != 5 || memcmp (payload, "hello", 5) != 0) {
+        || p_unwrap (ctx, s, &payload, &len, &userid, 0) < 0 || len != 5
+        || memcmp (payload, "hello", 5) != 0) {
         fprintf (stderr, "wrap/unwrap: %s\n", p_last_error (ctx));
         return 1;
     }
     if (!(s = p_wrap_as (ctx, 1000, "hello", 5, "none", 0))
-        || p_unwrap_anymech (ctx,
-                             s,
-                             &payload,
-                             &len,
-                             &mech,
-                             &userid,
+        || p_unwrap_anymech (ctx, s, &payload, &len, &mech, &userid,
                              FLUX_SIGN_NOVERIFY)
                < 0
         || userid != 1000 || strcmp (mech, "none") != 0) {

@@ -15,27 +15,11 @@
 
 #include "tap_cmocka.h"
 #include "common/cf.h"
-
-static char tmpdir[64];
-
-static const char *mkpath (const char *name)
-{
-    static char path[4][512];
-    static int next;
-    char *p = path[next++ % 4];
-
-    snprintf (p, 512, "%s/%s", tmpdir, name);
-    return p;
-}
+#include "fixture_files.h"
 
 static void write_file_len (const char *name, const char *buf, size_t len)
 {
-    int fd =
-        open (mkpath (name), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
-
-    assert_true (fd >= 0);
-    assert_int_equal (write (fd, buf, len), (ssize_t)len);
-    assert_int_equal (close (fd), 0);
+    fixture_write (name, buf, len, FIXTURE_NOCHANGE, FIXTURE_NOCHANGE, 0644);
 }
 
 static void write_file (const char *name, const char *content)
@@ -45,11 +29,11 @@ static void write_file (const char *name, const char *content)
 
 static void make_dir (const char *name)
 {
-    assert_int_equal (mkdir (mkpath (name), 0755), 0);
+    fixture_mkdir (name, FIXTURE_NOCHANGE, 0755);
 }
 
-/* Load 'pattern' (relative to tmpdir) expecting failure with 'errnum'
- * and text that starts with 'prefix' (relative to tmpdir, NULL: none)
+/* Load 'pattern' (relative to fixture_dir) expecting failure with 'errnum'
+ * and text that starts with 'prefix' (relative to fixture_dir, NULL: none)
  * and contains 'text' (NULL: anything).
  */
 static void expect_load_fail (const char *pattern,
@@ -60,10 +44,10 @@ static void expect_load_fail (const char *pattern,
 {
     struct error err = {{0}};
     struct cf *cf = (struct cf *)&err;
-    const char *p = prefix ? mkpath (prefix) : NULL;
+    const char *p = prefix ? fixture_path (prefix) : NULL;
 
     errno = 0;
-    assert_int_equal (cf_load (mkpath (pattern), flags, &cf, &err), -1);
+    assert_int_equal (cf_load (fixture_path (pattern), flags, &cf, &err), -1);
     assert_ptr_equal (cf, &err);
     if (errno != errnum)
         fail_msg ("errno %d, expected %d (%s)", errno, errnum, err.text);
@@ -73,13 +57,13 @@ static void expect_load_fail (const char *pattern,
         fail_msg ("'%s' lacks '%s'", err.text, text);
 }
 
-/* 'text' must read "<tmpdir>/<name>:<line>:<column>: ..." */
+/* 'text' must read "<fixture_dir>/<name>:<line>:<column>: ..." */
 static void assert_position (const char *text, const char *name, int line)
 {
     char prefix[600];
     const char *p;
 
-    snprintf (prefix, sizeof (prefix), "%s:%d:", mkpath (name), line);
+    snprintf (prefix, sizeof (prefix), "%s:%d:", fixture_path (name), line);
     if (strncmp (text, prefix, strlen (prefix)))
         fail_msg ("'%s' does not start with '%s'", text, prefix);
     p = text + strlen (prefix);
@@ -96,7 +80,7 @@ static struct cf *load_ok (const char *pattern)
     struct error err = {{0}};
     struct cf *cf = NULL;
 
-    if (cf_load (mkpath (pattern), 0, &cf, &err) < 0)
+    if (cf_load (fixture_path (pattern), 0, &cf, &err) < 0)
         fail_msg ("%s: %s", pattern, err.text);
     return cf;
 }
@@ -122,7 +106,7 @@ expect_parse_fail (const char *name, const char *buf, size_t len, int line)
 
     write_file_len (name, buf, len);
     errno = 0;
-    assert_int_equal (cf_load (mkpath (name), 0, &cf, &err), -1);
+    assert_int_equal (cf_load (fixture_path (name), 0, &cf, &err), -1);
     assert_null (cf);
     if (errno != EINVAL && errno != E2BIG)
         fail_msg ("errno %d (%s)", errno, err.text);
@@ -203,10 +187,10 @@ static void test_too_many_lines (void **state)
     assert_non_null (buf);
     memset (buf, '\n', len);
     write_file_len ("lines.toml", buf, len);
-    assert_int_equal (cf_load (mkpath ("lines.toml"), 0, &cf, &err), -1);
+    assert_int_equal (cf_load (fixture_path ("lines.toml"), 0, &cf, &err), -1);
     assert_true (errno == E2BIG || errno == EINVAL);
-    assert_int_equal (strncmp (err.text, mkpath ("lines.toml"),
-                               strlen (mkpath ("lines.toml"))),
+    assert_int_equal (strncmp (err.text, fixture_path ("lines.toml"),
+                               strlen (fixture_path ("lines.toml"))),
                       0);
     free (buf);
 }
@@ -217,7 +201,8 @@ static void test_no_match (void **state)
 {
     char text[600];
 
-    snprintf (text, sizeof (text), "%s: No match", mkpath ("none-*.toml"));
+    snprintf (text, sizeof (text), "%s: No match",
+              fixture_path ("none-*.toml"));
     expect_load_fail ("none-*.toml", 0, ENOENT, NULL, text);
 }
 
@@ -228,7 +213,7 @@ static void test_missing_directory (void **state)
     snprintf (text, sizeof (text),
               "%s: Read error (%s: No such file or"
               " directory)",
-              mkpath ("nodir/*.toml"), mkpath ("nodir"));
+              fixture_path ("nodir/*.toml"), fixture_path ("nodir"));
     expect_load_fail ("nodir/*.toml", 0, ENOENT, NULL, text);
 }
 
@@ -287,13 +272,13 @@ static void test_merge_replaces_tables (void **state)
     assert_string_equal (err.text, "'sign.max-ttl' is not set");
     assert_int_equal (cf_get (cf, "sign.default-type", CF_ANY, NULL, &err), -1);
     assert_int_equal (cf_get (cf, "sign", CF_TABLE, &v, &err), 0);
-    assert_string_equal (v.file, mkpath ("merge/20-b.toml"));
+    assert_string_equal (v.file, fixture_path ("merge/20-b.toml"));
     assert_int_equal (v.line, 3);
     assert_int_equal (cf_get (cf, "sign.allowed-types", CF_ARRAY, &v, &err), 0);
     assert_int_equal (cf_get_int64 (cf, "x", &i, &err), 0);
     assert_int_equal (i, 1);
     assert_int_equal (cf_get (cf, "x", CF_INT64, &v, &err), 0);
-    assert_string_equal (v.file, mkpath ("merge/10-a.toml"));
+    assert_string_equal (v.file, fixture_path ("merge/10-a.toml"));
     assert_int_equal (cf_get_int64 (cf, "y", &i, &err), 0);
     assert_int_equal (i, 2);
     cf_destroy (cf);
@@ -689,12 +674,6 @@ static void test_json_nul_key (void **state)
     cf_destroy (cf);
 }
 
-static int
-rm_one (const char *path, const struct stat *sb, int flag, struct FTW *ftw)
-{
-    return remove (path);
-}
-
 int main (void)
 {
     const struct CMUnitTest tests[] = {
@@ -723,15 +702,10 @@ int main (void)
     };
     int rc;
 
-    snprintf (tmpdir, sizeof (tmpdir), "/tmp/test_cf.XXXXXX");
-    if (!mkdtemp (tmpdir)) {
-        perror ("mkdtemp");
+    if (fixture_dir_create ("test_cf") < 0)
         return 1;
-    }
     rc = TAP_RUN (tests);
-    if (nftw (tmpdir, rm_one, 16, FTW_DEPTH | FTW_PHYS) < 0) {
-        perror (tmpdir);
+    if (fixture_dir_remove () < 0)
         return 1;
-    }
     return rc;
 }

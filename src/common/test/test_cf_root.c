@@ -12,43 +12,15 @@
 
 #include "tap_cmocka.h"
 #include "common/cf.h"
+#include "fixture_files.h"
 
 #define NOBODY 65534
 #define NOGROUP 65534
 
-static char tmpdir[64];
-
-static const char *mkpath (const char *name)
-{
-    static char path[4][512];
-    static int next;
-    char *p = path[next++ % 4];
-
-    snprintf (p, 512, "%s/%s", tmpdir, name);
-    return p;
-}
-
-static void make_dir (const char *name, uid_t uid, mode_t mode)
-{
-    const char *path = mkpath (name);
-
-    assert_int_equal (mkdir (path, 0700), 0);
-    assert_int_equal (chown (path, uid, 0), 0);
-    assert_int_equal (chmod (path, mode), 0);
-}
-
 static void make_file (
     const char *name, const char *content, uid_t uid, gid_t gid, mode_t mode)
 {
-    const char *path = mkpath (name);
-    int fd = open (path, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0600);
-
-    assert_true (fd >= 0);
-    assert_int_equal (write (fd, content, strlen (content)),
-                      (ssize_t)strlen (content));
-    assert_int_equal (close (fd), 0);
-    assert_int_equal (chown (path, uid, gid), 0);
-    assert_int_equal (chmod (path, mode), 0);
+    fixture_write (name, content, strlen (content), uid, gid, mode);
 }
 
 static void expect_fail (const char *pattern,
@@ -61,9 +33,9 @@ static void expect_fail (const char *pattern,
     struct cf *cf = NULL;
     char want[700];
 
-    snprintf (want, sizeof (want), "%s: %s", mkpath (name), text);
+    snprintf (want, sizeof (want), "%s: %s", fixture_path (name), text);
     errno = 0;
-    assert_int_equal (cf_load (mkpath (pattern), flags, &cf, &err), -1);
+    assert_int_equal (cf_load (fixture_path (pattern), flags, &cf, &err), -1);
     assert_null (cf);
     if (errno != errnum || strncmp (err.text, want, strlen (want)))
         fail_msg ("errno %d (expected %d): '%s' does not start with '%s'",
@@ -76,7 +48,7 @@ static void expect_ok (const char *pattern, int flags, int64_t want)
     struct cf *cf = NULL;
     int64_t n;
 
-    if (cf_load (mkpath (pattern), flags, &cf, &err) < 0)
+    if (cf_load (fixture_path (pattern), flags, &cf, &err) < 0)
         fail_msg ("%s", err.text);
     assert_int_equal (cf_get_int64 (cf, "n", &n, &err), 0);
     assert_int_equal (n, want);
@@ -85,7 +57,7 @@ static void expect_ok (const char *pattern, int flags, int64_t want)
 
 static void test_root_default_is_paranoid (void **state)
 {
-    make_dir ("perm", 0, 0755);
+    fixture_mkdir ("perm", 0, 0755);
     make_file ("perm/a.toml", "n = 1\n", 0, 0, 0644);
     make_file ("perm/b.toml", "n = 2\n", 0, 0, 0666);
     expect_fail ("perm/*.toml", 0, EPERM, "perm/b.toml",
@@ -95,13 +67,13 @@ static void test_root_default_is_paranoid (void **state)
 
 static void test_owner_and_group (void **state)
 {
-    make_dir ("own", 0, 0755);
+    fixture_mkdir ("own", 0, 0755);
     make_file ("own/a.toml", "n = 1\n", NOBODY, 0, 0644);
     expect_fail ("own/*.toml", 0, EPERM, "own/a.toml",
                  "insecure file ownership (owner uid 65534): the file must"
                  " be owned by root");
     expect_ok ("own/*.toml", CF_PARANOIA_DISABLE, 1);
-    make_dir ("grp", 0, 0755);
+    fixture_mkdir ("grp", 0, 0755);
     make_file ("grp/a.toml", "n = 1\n", 0, NOGROUP, 0644);
     expect_fail ("grp/*.toml", 0, EPERM, "grp/a.toml",
                  "insecure file ownership (group gid 65534)");
@@ -109,13 +81,14 @@ static void test_owner_and_group (void **state)
 
 static void test_symlinks (void **state)
 {
-    make_dir ("links", 0, 0755);
-    make_dir ("real", 0, 0755);
+    fixture_mkdir ("links", 0, 0755);
+    fixture_mkdir ("real", 0, 0755);
     make_file ("real/a.toml", "n = 3\n", 0, 0, 0644);
-    assert_int_equal (symlink ("../real/a.toml", mkpath ("links/a.toml")), 0);
+    assert_int_equal (symlink ("../real/a.toml", fixture_path ("links/a.toml")),
+                      0);
     expect_fail ("links/*.toml", 0, ELOOP, "links/a.toml", "symbolic link");
     expect_ok ("links/*.toml", CF_PARANOIA_DISABLE, 3);
-    assert_int_equal (symlink ("real", mkpath ("alias")), 0);
+    assert_int_equal (symlink ("real", fixture_path ("alias")), 0);
     expect_fail ("alias/*.toml", 0, ELOOP, "alias/a.toml",
                  "symbolic link in the path");
     expect_ok ("alias/*.toml", CF_PARANOIA_DISABLE, 3);
@@ -123,9 +96,9 @@ static void test_symlinks (void **state)
 
 static void test_fifo_in_conf_d (void **state)
 {
-    make_dir ("fifo", 0, 0755);
+    fixture_mkdir ("fifo", 0, 0755);
     make_file ("fifo/a.toml", "n = 1\n", 0, 0, 0644);
-    assert_int_equal (mkfifo (mkpath ("fifo/b.toml"), 0644), 0);
+    assert_int_equal (mkfifo (fixture_path ("fifo/b.toml"), 0644), 0);
     alarm (10);
     expect_fail ("fifo/*.toml", 0, EINVAL, "fifo/b.toml",
                  "File is not a regular file");
@@ -136,15 +109,15 @@ static void test_fifo_in_conf_d (void **state)
 
 static void test_insecure_conf_d (void **state)
 {
-    make_dir ("ww", 0, 0777);
+    fixture_mkdir ("ww", 0, 0777);
     make_file ("ww/a.toml", "n = 1\n", 0, 0, 0644);
     expect_fail ("ww/*.toml", 0, EPERM, "ww/a.toml",
                  "parent directory is world-writable without sticky bit");
-    make_dir ("gw", 0, 0770);
+    fixture_mkdir ("gw", 0, 0770);
     make_file ("gw/a.toml", "n = 1\n", 0, 0, 0644);
     expect_fail ("gw/*.toml", 0, EPERM, "gw/a.toml",
                  "parent directory is group-writable without sticky bit");
-    make_dir ("nbdir", NOBODY, 0755);
+    fixture_mkdir ("nbdir", NOBODY, 0755);
     make_file ("nbdir/a.toml", "n = 1\n", 0, 0, 0644);
     expect_fail ("nbdir/*.toml", 0, EPERM, "nbdir/a.toml",
                  "Invalid ownership on parent directory");
@@ -154,13 +127,13 @@ static void test_insecure_conf_d (void **state)
 /* A key in a file never changes the checks of the files after it. */
 static void test_keys_do_not_change_paranoia (void **state)
 {
-    make_dir ("keys", 0, 0755);
+    fixture_mkdir ("keys", 0, 0755);
     make_file ("keys/a.toml", "disable-path-paranoia = true\nn = 1\n", 0, 0,
                0644);
     make_file ("keys/b.toml", "n = 2\n", 0, 0, 0646);
     expect_fail ("keys/*.toml", 0, EPERM, "keys/b.toml",
                  "bad file permissions (0646)");
-    make_dir ("keys2", 0, 0755);
+    fixture_mkdir ("keys2", 0, 0755);
     make_file ("keys2/a.toml", "enable-path-paranoia = true\nn = 1\n", 0, 0,
                0644);
     make_file ("keys2/b.toml", "n = 2\n", NOBODY, NOGROUP, 0666);
@@ -170,12 +143,12 @@ static void test_keys_do_not_change_paranoia (void **state)
 /* Not root: paranoia is off unless forced; forced, owner == euid. */
 static void test_force_as_nobody (void **state)
 {
-    make_dir ("nb", 0, 0755);
+    fixture_mkdir ("nb", 0, 0755);
     make_file ("nb/a.toml", "n = 1\n", 0, 0, 0644);
     make_file ("nb/b.toml", "n = 2\n", 1, 1, 0644);
-    make_dir ("mine", NOBODY, 0755);
+    fixture_mkdir ("mine", NOBODY, 0755);
     make_file ("mine/a.toml", "n = 5\n", NOBODY, NOGROUP, 0644);
-    assert_int_equal (chmod (tmpdir, 0755), 0);
+    assert_int_equal (chmod (fixture_dir, 0755), 0);
     assert_int_equal (setegid (NOGROUP), 0);
     assert_int_equal (seteuid (NOBODY), 0);
 
@@ -187,13 +160,7 @@ static void test_force_as_nobody (void **state)
 
     assert_int_equal (seteuid (0), 0);
     assert_int_equal (setegid (0), 0);
-    assert_int_equal (chmod (tmpdir, 0700), 0);
-}
-
-static int
-rm_one (const char *path, const struct stat *sb, int flag, struct FTW *ftw)
-{
-    return remove (path);
+    assert_int_equal (chmod (fixture_dir, 0700), 0);
 }
 
 int main (void)
@@ -211,15 +178,10 @@ int main (void)
 
     if (geteuid () != 0)
         return tap_skip_all ("the fixtures need root (chown)");
-    snprintf (tmpdir, sizeof (tmpdir), "/tmp/test_cf_root.XXXXXX");
-    if (!mkdtemp (tmpdir)) {
-        perror ("mkdtemp");
+    if (fixture_dir_create ("test_cf_root") < 0)
         return 1;
-    }
     rc = TAP_RUN (tests);
-    if (nftw (tmpdir, rm_one, 16, FTW_DEPTH | FTW_PHYS) < 0) {
-        perror (tmpdir);
+    if (fixture_dir_remove () < 0)
         return 1;
-    }
     return rc;
 }

@@ -15,44 +15,15 @@
 
 #include "tap_cmocka.h"
 #include "common/pathsec.h"
+#include "fixture_files.h"
 
 #define NOBODY 65534
 #define NOGROUP 65534
 
-static char tmpdir[64];
-
-static const char *mkpath (const char *name)
-{
-    static char path[4][PATHSEC_PATH_MAX];
-    static int next;
-    char *p = path[next++ % 4];
-
-    snprintf (p, PATHSEC_PATH_MAX, "%s/%s", tmpdir, name);
-    return p;
-}
-
-static void make_dir (const char *name, uid_t uid, mode_t mode)
-{
-    const char *path = mkpath (name);
-
-    assert_int_equal (mkdir (path, 0700), 0);
-    assert_int_equal (chown (path, uid, 0), 0);
-    assert_int_equal (chmod (path, mode), 0);
-}
-
 static void make_file_content (
     const char *name, const char *content, uid_t uid, gid_t gid, mode_t mode)
 {
-    const char *path = mkpath (name);
-    int fd;
-
-    fd = open (path, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0600);
-    assert_true (fd >= 0);
-    assert_int_equal (write (fd, content, strlen (content)),
-                      (ssize_t)strlen (content));
-    assert_int_equal (close (fd), 0);
-    assert_int_equal (chown (path, uid, gid), 0);
-    assert_int_equal (chmod (path, mode), 0);
+    fixture_write (name, content, strlen (content), uid, gid, mode);
 }
 
 static void make_file (const char *name, uid_t uid, gid_t gid, mode_t mode)
@@ -82,7 +53,7 @@ static void expect_fail_at (const char *path, int flags, int errnum, ...)
 }
 
 #define expect_fail(name, flags, errnum, ...)                                  \
-    expect_fail_at (mkpath (name), flags, errnum, __VA_ARGS__, NULL)
+    expect_fail_at (fixture_path (name), flags, errnum, __VA_ARGS__, NULL)
 
 static void expect_ok_at (const char *path, int flags)
 {
@@ -103,7 +74,7 @@ static void expect_ok_at (const char *path, int flags)
     close (fd);
 }
 
-#define expect_ok(name, flags) expect_ok_at (mkpath (name), flags)
+#define expect_ok(name, flags) expect_ok_at (fixture_path (name), flags)
 
 /* The file itself */
 
@@ -153,7 +124,7 @@ static void test_bad_modes (void **state)
 
 static void test_directory (void **state)
 {
-    make_dir ("adir.toml", 0, 0755);
+    fixture_mkdir ("adir.toml", 0, 0755);
     expect_fail ("adir.toml", PATHSEC_PARANOIA, EINVAL,
                  "adir.toml: File is not a regular file");
     expect_fail ("adir.toml", 0, EINVAL, "File is not a regular file");
@@ -165,7 +136,7 @@ static void test_directory (void **state)
 
 static void test_fifo_does_not_hang (void **state)
 {
-    assert_int_equal (mkfifo (mkpath ("fifo.toml"), 0644), 0);
+    assert_int_equal (mkfifo (fixture_path ("fifo.toml"), 0644), 0);
     alarm (10); /* a hang fails the test instead of blocking the suite */
     expect_fail ("fifo.toml", PATHSEC_PARANOIA, EINVAL,
                  "File is not a regular file");
@@ -179,7 +150,7 @@ static void test_socket (void **state)
     int fd = socket (AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0);
 
     assert_true (fd >= 0);
-    snprintf (sun.sun_path, sizeof (sun.sun_path), "%s", mkpath ("sock"));
+    snprintf (sun.sun_path, sizeof (sun.sun_path), "%s", fixture_path ("sock"));
     assert_int_equal (bind (fd, (struct sockaddr *)&sun, sizeof (sun)), 0);
     expect_fail ("sock", PATHSEC_PARANOIA, EINVAL,
                  "File is not a regular file");
@@ -193,7 +164,7 @@ static void test_device (void **state)
                     "/dev/null: File is not a regular file", NULL);
     expect_fail_at ("/dev/null", 0, EINVAL,
                     "/dev/null: File is not a regular file", NULL);
-    assert_int_equal (symlink ("/dev/null", mkpath ("devnull.toml")), 0);
+    assert_int_equal (symlink ("/dev/null", fixture_path ("devnull.toml")), 0);
     expect_fail ("devnull.toml", PATHSEC_PARANOIA, ELOOP,
                  "devnull.toml: symbolic link");
     expect_fail ("devnull.toml", 0, EINVAL, "File is not a regular file");
@@ -202,7 +173,7 @@ static void test_device (void **state)
 static void test_symlink_to_good_file (void **state)
 {
     make_file ("target.toml", 0, 0, 0644);
-    assert_int_equal (symlink ("target.toml", mkpath ("link.toml")), 0);
+    assert_int_equal (symlink ("target.toml", fixture_path ("link.toml")), 0);
     expect_fail ("link.toml", PATHSEC_PARANOIA, ELOOP,
                  "link.toml: symbolic link: the file must not be a"
                  " symbolic link");
@@ -237,9 +208,9 @@ static void test_path_too_long (void **state)
 
 static void test_symlinked_ancestor (void **state)
 {
-    make_dir ("real", 0, 0755);
+    fixture_mkdir ("real", 0, 0755);
     make_file ("real/good.toml", 0, 0, 0644);
-    assert_int_equal (symlink ("real", mkpath ("alias")), 0);
+    assert_int_equal (symlink ("real", fixture_path ("alias")), 0);
     expect_fail ("alias/good.toml", PATHSEC_PARANOIA, ELOOP,
                  "alias/good.toml: symbolic link in the path (", "/alias)");
     expect_ok ("alias/good.toml", 0);
@@ -248,29 +219,29 @@ static void test_symlinked_ancestor (void **state)
 
 static void test_group_writable_dir (void **state)
 {
-    make_dir ("gw", 0, 0775);
+    fixture_mkdir ("gw", 0, 0775);
     make_file ("gw/good.toml", 0, 0, 0644);
     expect_fail ("gw/good.toml", PATHSEC_PARANOIA, EPERM,
                  "gw/good.toml: parent directory is group-writable without"
                  " sticky bit (",
                  "/gw, mode 0775)");
     expect_ok ("gw/good.toml", 0);
-    make_dir ("gwt", 0, 01775);
+    fixture_mkdir ("gwt", 0, 01775);
     make_file ("gwt/good.toml", 0, 0, 0644);
     expect_ok ("gwt/good.toml", PATHSEC_PARANOIA);
 }
 
 static void test_world_writable_dir (void **state)
 {
-    make_dir ("ww", 0, 0777);
+    fixture_mkdir ("ww", 0, 0777);
     make_file ("ww/good.toml", 0, 0, 0644);
     expect_fail ("ww/good.toml", PATHSEC_PARANOIA, EPERM,
                  "parent directory is world-writable without sticky bit (",
                  "/ww, mode 0777)");
-    make_dir ("wwt", 0, 01777);
+    fixture_mkdir ("wwt", 0, 01777);
     make_file ("wwt/good.toml", 0, 0, 0644);
     expect_ok ("wwt/good.toml", PATHSEC_PARANOIA);
-    make_dir ("wo", 0, 0757);
+    fixture_mkdir ("wo", 0, 0757);
     make_file ("wo/good.toml", 0, 0, 0644);
     expect_fail ("wo/good.toml", PATHSEC_PARANOIA, EPERM,
                  "parent directory is world-writable without sticky bit");
@@ -279,8 +250,8 @@ static void test_world_writable_dir (void **state)
 /* The original checked only the immediate parent: check further up. */
 static void test_insecure_grandparent (void **state)
 {
-    make_dir ("up", 0, 0777);
-    make_dir ("up/conf.d", 0, 0755);
+    fixture_mkdir ("up", 0, 0777);
+    fixture_mkdir ("up/conf.d", 0, 0755);
     make_file ("up/conf.d/good.toml", 0, 0, 0644);
     expect_fail ("up/conf.d/good.toml", PATHSEC_PARANOIA, EPERM,
                  "world-writable without sticky bit (", "/up, mode 0777)");
@@ -288,7 +259,7 @@ static void test_insecure_grandparent (void **state)
 
 static void test_dir_owned_by_other (void **state)
 {
-    make_dir ("theirs", NOBODY, 0755);
+    fixture_mkdir ("theirs", NOBODY, 0755);
     make_file ("theirs/good.toml", 0, 0, 0644);
     expect_fail ("theirs/good.toml", PATHSEC_PARANOIA, EPERM,
                  "theirs/good.toml: Invalid ownership on parent directory"
@@ -302,10 +273,10 @@ static void test_relative_and_dotdot (void **state)
 {
     char cwd[PATHSEC_PATH_MAX];
 
-    make_dir ("rel", 0, 0755);
+    fixture_mkdir ("rel", 0, 0755);
     make_file ("rel/good.toml", 0, 0, 0644);
     assert_non_null (getcwd (cwd, sizeof (cwd)));
-    assert_int_equal (chdir (mkpath ("rel")), 0);
+    assert_int_equal (chdir (fixture_path ("rel")), 0);
     expect_ok_at ("good.toml", PATHSEC_PARANOIA);
     expect_ok_at ("./good.toml", PATHSEC_PARANOIA);
     expect_ok_at ("../rel/good.toml", PATHSEC_PARANOIA);
@@ -319,13 +290,13 @@ static void test_relative_and_dotdot (void **state)
 
 static void test_as_nobody (void **state)
 {
-    make_dir ("nb", 0, 0755);
+    fixture_mkdir ("nb", 0, 0755);
     make_file ("nb/mine.toml", NOBODY, 0, 0644);
     make_file ("nb/mine-ng.toml", NOBODY, NOGROUP, 0644);
     make_file ("nb/root.toml", 0, 0, 0644);
     make_file ("nb/root-ng.toml", 0, NOGROUP, 0644);
     make_file ("nb/other.toml", 1, 0, 0644);
-    assert_int_equal (chmod (tmpdir, 0755), 0);
+    assert_int_equal (chmod (fixture_dir, 0755), 0);
 
     assert_int_equal (seteuid (NOBODY), 0);
     expect_ok ("nb/mine.toml", PATHSEC_PARANOIA);
@@ -348,7 +319,7 @@ static void test_as_nobody (void **state)
 
     /* as root, a file owned by nobody is not "owned by the euid" */
     expect_fail ("nb/mine.toml", PATHSEC_PARANOIA, EPERM, "owner uid 65534");
-    assert_int_equal (chmod (tmpdir, 0700), 0);
+    assert_int_equal (chmod (fixture_dir, 0700), 0);
 }
 
 /* Reading with a cap */
@@ -364,7 +335,8 @@ static void test_read_cap (void **state)
     memset (big, 'x', sizeof (big) - 1);
     big[sizeof (big) - 1] = '\0';
     make_file_content ("big.toml", big, 0, 0, 0644);
-    fd = pathsec_open_config (mkpath ("big.toml"), PATHSEC_PARANOIA, &err);
+    fd =
+        pathsec_open_config (fixture_path ("big.toml"), PATHSEC_PARANOIA, &err);
     assert_true (fd >= 0);
     errno = 0;
     assert_int_equal (pathsec_read (fd, "big.toml", 8191, &buf, &len, &err),
@@ -382,7 +354,8 @@ static void test_read_cap (void **state)
     close (fd);
 
     make_file_content ("empty.toml", "", 0, 0, 0644);
-    fd = pathsec_open_config (mkpath ("empty.toml"), PATHSEC_PARANOIA, &err);
+    fd = pathsec_open_config (fixture_path ("empty.toml"), PATHSEC_PARANOIA,
+                              &err);
     assert_true (fd >= 0);
     assert_int_equal (pathsec_read (fd, "empty.toml", 0, &buf, &len, &err), 0);
     assert_int_equal (len, 0);
@@ -411,7 +384,7 @@ static void test_exec (void **state)
     int fd;
 
     make_file ("prolog", 0, NOGROUP, 0755);
-    fd = pathsec_open_exec (mkpath ("prolog"), &err);
+    fd = pathsec_open_exec (fixture_path ("prolog"), &err);
     if (fd < 0)
         fail_msg ("%s", err.text);
     assert_int_equal (fstat (fd, &sb), 0);
@@ -420,37 +393,30 @@ static void test_exec (void **state)
     close (fd);
 
     make_file ("prolog-gw", 0, 0, 0775);
-    expect_exec_fail (mkpath ("prolog-gw"), EPERM,
+    expect_exec_fail (fixture_path ("prolog-gw"), EPERM,
                       "bad file permissions (0775)");
     make_file ("prolog-nb", NOBODY, 0, 0755);
-    expect_exec_fail (mkpath ("prolog-nb"), EPERM,
+    expect_exec_fail (fixture_path ("prolog-nb"), EPERM,
                       "insecure file ownership (owner uid 65534)");
-    assert_int_equal (symlink ("prolog", mkpath ("prolog-ln")), 0);
-    expect_exec_fail (mkpath ("prolog-ln"), ELOOP, "symbolic link");
-    make_dir ("bin-ww", 0, 0777);
+    assert_int_equal (symlink ("prolog", fixture_path ("prolog-ln")), 0);
+    expect_exec_fail (fixture_path ("prolog-ln"), ELOOP, "symbolic link");
+    fixture_mkdir ("bin-ww", 0, 0777);
     make_file ("bin-ww/prolog", 0, 0, 0755);
-    expect_exec_fail (mkpath ("bin-ww/prolog"), EPERM,
+    expect_exec_fail (fixture_path ("bin-ww/prolog"), EPERM,
                       "world-writable without sticky bit");
     expect_exec_fail ("bin/true", EINVAL, "must be absolute");
     expect_exec_fail ("", EINVAL, "Filename not defined");
     expect_exec_fail ("/dev/null", EINVAL, "File is not a regular file");
 }
 
-static int
-rm_one (const char *path, const struct stat *sb, int flag, struct FTW *ftw)
-{
-    return remove (path);
-}
-
 static int teardown (void **state)
 {
-    return nftw (tmpdir, rm_one, 16, FTW_DEPTH | FTW_PHYS);
+    return fixture_dir_remove ();
 }
 
 static int setup (void **state)
 {
-    snprintf (tmpdir, sizeof (tmpdir), "/tmp/test_pathsec.XXXXXX");
-    return mkdtemp (tmpdir) ? 0 : -1;
+    return fixture_dir_create ("test_pathsec");
 }
 
 int main (void)
@@ -488,7 +454,7 @@ int main (void)
     }
     rc = TAP_RUN (tests);
     if (teardown (NULL) < 0) {
-        perror (tmpdir);
+        perror (fixture_dir);
         return 1;
     }
     return rc;

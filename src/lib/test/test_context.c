@@ -50,7 +50,7 @@ static flux_security_t *ctx_create (void)
 
 static void test_create_flags (void **state)
 {
-    const int bad[] = { 3, 4, -1, 0x100, 0x7fffffff };
+    const int bad[] = {3, 4, -1, 0x100, 0x7fffffff};
     flux_security_t *ctx;
 
     for (size_t i = 0; i < sizeof (bad) / sizeof (bad[0]); i++) {
@@ -124,9 +124,8 @@ static void test_configure_bad_toml_keeps_old (void **state)
     flux_security_t *ctx = ctx_create ();
     const char *s;
 
-    write_conf ("a.toml",
-                "[sign]\nmax-ttl = 60\ndefault-type = \"none\"\n"
-                "allowed-types = [\"none\"]\n");
+    write_conf ("a.toml", "[sign]\nmax-ttl = 60\ndefault-type = \"none\"\n"
+                          "allowed-types = [\"none\"]\n");
     assert_int_equal (flux_security_configure (ctx, pattern), 0);
     write_conf ("b.toml", "[sign\n");
     errno = 0;
@@ -150,8 +149,8 @@ static void test_configure_default_pattern (void **state)
     /* The compiled-in pattern is used; whatever the result, it names the
      * compiled-in directory when it fails. */
     if (flux_security_configure (ctx, NULL) < 0)
-        assert_non_null (strstr (flux_security_last_error (ctx),
-                                 "flux/security/conf.d"));
+        assert_non_null (
+            strstr (flux_security_last_error (ctx), "flux/security/conf.d"));
     flux_security_destroy (ctx);
 }
 
@@ -167,9 +166,8 @@ static void test_reconfigure_drops_state (void **state)
     const char *mech;
     const char *s;
 
-    write_conf ("a.toml",
-                "[sign]\nmax-ttl = 60\ndefault-type = \"none\"\n"
-                "allowed-types = [\"none\"]\n");
+    write_conf ("a.toml", "[sign]\nmax-ttl = 60\ndefault-type = \"none\"\n"
+                          "allowed-types = [\"none\"]\n");
     assert_int_equal (flux_security_configure (ctx, pattern), 0);
     assert_non_null (s = flux_sign_wrap (ctx, "x", 1, NULL, 0));
     assert_int_equal (flux_sign_unwrap (ctx, s, &payload, &len, NULL, 0), 0);
@@ -184,8 +182,7 @@ static void test_reconfigure_drops_state (void **state)
     assert_int_equal (flux_sign_unwrap (ctx, s, &payload, &len, NULL, 0), -1);
     assert_non_null (strstr (flux_security_last_error (ctx), "not allowed"));
     assert_int_equal (
-        flux_sign_unwrap_anymech (ctx, s, &payload, &len, &mech, NULL, 0),
-        0);
+        flux_sign_unwrap_anymech (ctx, s, &payload, &len, &mech, NULL, 0), 0);
     assert_string_equal (mech, "none");
     /* the default is now munge, whose socket does not exist */
     assert_null (flux_sign_wrap (ctx, "x", 1, NULL, 0));

@@ -20,8 +20,8 @@
 static char tmpdir[64];
 static char pattern[128];
 
-#define CONF_NONE                                                            \
-    "[sign]\nmax-ttl = 60\ndefault-type = \"none\"\n"                       \
+#define CONF_NONE                                                              \
+    "[sign]\nmax-ttl = 60\ndefault-type = \"none\"\n"                          \
     "allowed-types = [\"none\"]\n"
 
 static void write_conf (const char *text)
@@ -48,23 +48,20 @@ static flux_security_t *ctx_with (const char *conf)
 }
 
 /* Expect unwrap of 'input' to fail with errno EINVAL/EPERM and 'text'. */
-static void expect_unwrap_error (flux_security_t *ctx,
-                                 const char *input,
-                                 const char *text)
+static void
+expect_unwrap_error (flux_security_t *ctx, const char *input, const char *text)
 {
     const void *payload = (void *)1;
     int len = -1;
     int64_t userid = -1;
 
     errno = 0;
-    assert_int_equal (
-        flux_sign_unwrap (ctx, input, &payload, &len, &userid, 0),
-        -1);
+    assert_int_equal (flux_sign_unwrap (ctx, input, &payload, &len, &userid, 0),
+                      -1);
     assert_true (errno == EINVAL || errno == EPERM);
     assert_int_equal (flux_security_last_errnum (ctx), errno);
     if (!strstr (flux_security_last_error (ctx), text))
-        fail_msg ("expected '%s', got '%s'",
-                  text,
+        fail_msg ("expected '%s', got '%s'", text,
                   flux_security_last_error (ctx));
     /* out parameters untouched on failure */
     assert_ptr_equal (payload, (void *)1);
@@ -88,9 +85,8 @@ static char *make_raw (const char *hbuf,
     return s;
 }
 
-static char *make_msg (const struct kv *header,
-                       const char *payload,
-                       const char *signature)
+static char *
+make_msg (const struct kv *header, const char *payload, const char *signature)
 {
     const char *buf;
     size_t len;
@@ -139,15 +135,18 @@ static void test_unwrap_malformed (void **state)
     free (s);
     /* payload: unpadded, URL-safe, garbage */
     assert_true (asprintf (&s, "%.*s.aGVsbG8.none",
-                           (int)(strchr (good, '.') - good), good) > 0);
+                           (int)(strchr (good, '.') - good), good)
+                 > 0);
     expect_unwrap_error (ctx, s, payerr);
     free (s);
-    assert_true (asprintf (&s, "%.*s.-_-_.none",
-                           (int)(strchr (good, '.') - good), good) > 0);
+    assert_true (
+        asprintf (&s, "%.*s.-_-_.none", (int)(strchr (good, '.') - good), good)
+        > 0);
     expect_unwrap_error (ctx, s, payerr);
     free (s);
     assert_true (asprintf (&s, "%.*s.aGVs bG8=.none",
-                           (int)(strchr (good, '.') - good), good) > 0);
+                           (int)(strchr (good, '.') - good), good)
+                 > 0);
     expect_unwrap_error (ctx, s, payerr);
     free (s);
     /* extra dots end up in the signature */
@@ -185,8 +184,7 @@ static void test_unwrap_url_safe (void **state)
     }
     assert_non_null (p);
     *p = (*p == '+') ? '-' : '_';
-    expect_unwrap_error (ctx,
-                         s,
+    expect_unwrap_error (ctx, s,
                          "sign-unwrap: header decode error: Invalid argument");
     free (s);
     /* the same in the payload: "\xff\xff\xff" is "////" */
@@ -195,8 +193,7 @@ static void test_unwrap_url_safe (void **state)
     kv_destroy (h);
     assert_non_null (p = strstr (s, "////"));
     p[1] = '_';
-    expect_unwrap_error (ctx,
-                         s,
+    expect_unwrap_error (ctx, s,
                          "sign-unwrap: payload decode error: Invalid argument");
     free (s);
     flux_security_destroy (ctx);
@@ -281,11 +278,9 @@ static void test_unwrap_tampered_none (void **state)
 
     /* another user's none message does not verify here */
     s = make_msg (h, "x", "none");
-    snprintf (expect,
-              sizeof (expect),
+    snprintf (expect, sizeof (expect),
               "sign-none-verify: header userid %lld != real %lld",
-              (long long)getuid () + 1,
-              (long long)getuid ());
+              (long long)getuid () + 1, (long long)getuid ());
     expect_unwrap_error (ctx, s, expect);
     free (s);
     kv_destroy (h);
@@ -306,8 +301,7 @@ static void test_unwrap_oversized (void **state)
     assert_non_null (s);
     memset (s, 'A', n);
     memcpy (s + n, ".aGk=.none", 11);
-    expect_unwrap_error (ctx,
-                         s,
+    expect_unwrap_error (ctx, s,
                          "sign-unwrap: header decode error: Invalid argument");
     free (s);
     flux_security_destroy (ctx);
@@ -328,20 +322,13 @@ static void test_args (void **state)
         int len;
         int flags;
     } bad[] = {
-        { 0, "x", 1, 1 },
-        { -1, "x", 1, 0 },
-        { 4294967295LL, "x", 1, 0 },
-        { 0, "x", -1, 0 },
-        { 0, NULL, 1, 0 },
+        {0, "x", 1, 1},  {-1, "x", 1, 0}, {4294967295LL, "x", 1, 0},
+        {0, "x", -1, 0}, {0, NULL, 1, 0},
     };
     for (size_t i = 0; i < sizeof (bad) / sizeof (bad[0]); i++) {
         errno = 0;
-        assert_null (flux_sign_wrap_as (ctx,
-                                        bad[i].userid,
-                                        bad[i].payload,
-                                        bad[i].len,
-                                        NULL,
-                                        bad[i].flags));
+        assert_null (flux_sign_wrap_as (ctx, bad[i].userid, bad[i].payload,
+                                        bad[i].len, NULL, bad[i].flags));
         assert_int_equal (errno, EINVAL);
         assert_string_equal (flux_security_last_error (ctx), strerror (EINVAL));
     }
@@ -361,8 +348,7 @@ static void test_args (void **state)
     assert_int_equal (errno, EINVAL);
     errno = 0;
     assert_int_equal (
-        flux_sign_unwrap_anymech (ctx, "x", &p, &len, NULL, NULL, 0x100),
-        -1);
+        flux_sign_unwrap_anymech (ctx, "x", &p, &len, NULL, NULL, 0x100), -1);
     assert_int_equal (errno, EINVAL);
     flux_security_destroy (ctx);
 }
@@ -377,12 +363,10 @@ static void expect_config_error (const char *conf, const char *text)
     assert_null (flux_sign_wrap (ctx, "x", 1, NULL, 0));
     assert_int_not_equal (errno, 0);
     if (!strstr (flux_security_last_error (ctx), text))
-        fail_msg ("expected '%s', got '%s'",
-                  text,
+        fail_msg ("expected '%s', got '%s'", text,
                   flux_security_last_error (ctx));
     /* the error repeats: nothing was cached */
-    assert_int_equal (flux_sign_unwrap (ctx, "a.b.c", NULL, NULL, NULL, 0),
-                      -1);
+    assert_int_equal (flux_sign_unwrap (ctx, "a.b.c", NULL, NULL, NULL, 0), -1);
     assert_non_null (strstr (flux_security_last_error (ctx), text));
     flux_security_destroy (ctx);
 }
@@ -477,30 +461,21 @@ static void test_none_known_answer (void **state)
                          "dmVyc2lvbgBpMQBtZWNoYW5pc20Ac25vbmUAdXNlcmlkAGkxMDAx"
                          "AA==.aGVsbG8=.none");
     /* the original's message decodes here */
-    assert_int_equal (flux_sign_unwrap (ctx,
-                                        kat_1000,
-                                        &payload,
-                                        &len,
-                                        &userid,
+    assert_int_equal (flux_sign_unwrap (ctx, kat_1000, &payload, &len, &userid,
                                         FLUX_SIGN_NOVERIFY),
                       0);
     assert_int_equal (len, 5);
     assert_memory_equal (payload, "hello", 5);
     assert_int_equal (userid, 1000);
-    assert_int_equal (flux_sign_unwrap_anymech (ctx,
-                                                kat_1000,
-                                                NULL,
-                                                NULL,
-                                                &mech,
-                                                &userid,
+    assert_int_equal (flux_sign_unwrap_anymech (ctx, kat_1000, NULL, NULL,
+                                                &mech, &userid,
                                                 FLUX_SIGN_NOVERIFY),
                       0);
     assert_string_equal (mech, "none");
     /* and verifies only as uid 1000 */
     if (getuid () == 1000)
-        assert_int_equal (
-            flux_sign_unwrap (ctx, kat_1000, NULL, NULL, NULL, 0),
-            0);
+        assert_int_equal (flux_sign_unwrap (ctx, kat_1000, NULL, NULL, NULL, 0),
+                          0);
     else
         expect_unwrap_error (ctx, kat_1000, "sign-none-verify: header userid");
     flux_security_destroy (ctx);
@@ -517,8 +492,7 @@ static void test_none_round_trip (void **state)
 
     s = flux_sign_wrap (ctx, bin, sizeof (bin), NULL, 0);
     assert_non_null (s);
-    assert_int_equal (flux_sign_unwrap (ctx, s, &payload, &len, &userid, 0),
-                      0);
+    assert_int_equal (flux_sign_unwrap (ctx, s, &payload, &len, &userid, 0), 0);
     assert_int_equal (len, sizeof (bin));
     assert_memory_equal (payload, bin, sizeof (bin));
     assert_int_equal (userid, getuid ());
@@ -590,8 +564,7 @@ static void test_noverify (void **state)
     int64_t userid;
 
     assert_int_equal (
-        flux_sign_unwrap (ctx, s, NULL, NULL, &userid, FLUX_SIGN_NOVERIFY),
-        0);
+        flux_sign_unwrap (ctx, s, NULL, NULL, &userid, FLUX_SIGN_NOVERIFY), 0);
     assert_int_equal (userid, (int64_t)getuid () + 1);
     free (s);
     kv_destroy (h);
@@ -600,24 +573,23 @@ static void test_noverify (void **state)
 
 static void test_wrap_not_allowed_then_anymech (void **state)
 {
-    flux_security_t *ctx = ctx_with (
-        "[sign]\nmax-ttl = 60\ndefault-type = \"munge\"\n"
-        "allowed-types = [\"munge\"]\n");
+    flux_security_t *ctx =
+        ctx_with ("[sign]\nmax-ttl = 60\ndefault-type = \"munge\"\n"
+                  "allowed-types = [\"munge\"]\n");
     const char *s;
     const char *mech = NULL;
 
     /* wrap does not check allowed-types (as the original) */
     s = flux_sign_wrap (ctx, "x", 1, "none", 0);
     assert_non_null (s);
-    expect_unwrap_error (ctx, s, "sign-unwrap: header mechanism=none not "
-                                 "allowed (on host ");
+    expect_unwrap_error (ctx, s,
+                         "sign-unwrap: header mechanism=none not "
+                         "allowed (on host ");
     /* NOVERIFY does not bypass allowed-types either */
     assert_int_equal (
-        flux_sign_unwrap (ctx, s, NULL, NULL, NULL, FLUX_SIGN_NOVERIFY),
-        -1);
+        flux_sign_unwrap (ctx, s, NULL, NULL, NULL, FLUX_SIGN_NOVERIFY), -1);
     assert_int_equal (
-        flux_sign_unwrap_anymech (ctx, s, NULL, NULL, &mech, NULL, 0),
-        0);
+        flux_sign_unwrap_anymech (ctx, s, NULL, NULL, &mech, NULL, 0), 0);
     assert_string_equal (mech, "none");
     flux_security_destroy (ctx);
 }

@@ -46,13 +46,15 @@ static int munged_start (const char *name, const char *key, char *sock)
     snprintf (sock, 192, "%s/sock", dir);
     if (mkdir (dir, 0711) < 0 || chmod (dir, 0711) < 0)
         return -1;
-    if (run ("cp %s/%s %s/munge.key && chmod 600 %s/munge.key",
-             tmpdir, key, dir, dir) != 0)
+    if (run ("cp %s/%s %s/munge.key && chmod 600 %s/munge.key", tmpdir, key,
+             dir, dir)
+        != 0)
         return -1;
     if (run ("munged --socket=%s/sock --key-file=%s/munge.key"
              " --pid-file=%s/pid --log-file=%s/log --seed-file=%s/seed"
              " >>%s/log 2>&1",
-             dir, dir, dir, dir, dir, dir) != 0)
+             dir, dir, dir, dir, dir, dir)
+        != 0)
         return -1;
     for (int i = 0; i < 100; i++) {
         if (stat (sock, &sb) == 0)
@@ -82,12 +84,12 @@ static void munged_stop (const char *name)
 static int setup_daemons (void)
 {
     if (run ("command -v munged >/dev/null && command -v mungekey"
-             " >/dev/null") != 0)
+             " >/dev/null")
+        != 0)
         return -1;
-    if (run ("mungekey --create --keyfile=%s/key1 >/dev/null 2>&1", tmpdir)
-            != 0
-        || run ("mungekey --create --keyfile=%s/key2 >/dev/null 2>&1",
-                tmpdir) != 0)
+    if (run ("mungekey --create --keyfile=%s/key1 >/dev/null 2>&1", tmpdir) != 0
+        || run ("mungekey --create --keyfile=%s/key2 >/dev/null 2>&1", tmpdir)
+               != 0)
         return -1;
     if (munged_start ("a", "key1", sockA) < 0
         || munged_start ("b", "key1", sockB) < 0
@@ -135,8 +137,7 @@ static void expect_error (flux_security_t *ctx, const char *s, const char *text)
     assert_int_equal (flux_sign_unwrap (ctx, s, NULL, NULL, NULL, 0), -1);
     assert_int_not_equal (errno, 0);
     if (!strstr (flux_security_last_error (ctx), text))
-        fail_msg ("expected '%s', got '%s'",
-                  text,
+        fail_msg ("expected '%s', got '%s'", text,
                   flux_security_last_error (ctx));
 }
 
@@ -150,8 +151,7 @@ static void test_round_trip (void **state)
 
     assert_non_null (s = flux_sign_wrap (ctx, "hello", 5, NULL, 0));
     assert_non_null (strstr (s, ".MUNGE:"));
-    assert_int_equal (flux_sign_unwrap (ctx, s, &payload, &len, &userid, 0),
-                      0);
+    assert_int_equal (flux_sign_unwrap (ctx, s, &payload, &len, &userid, 0), 0);
     assert_int_equal (len, 5);
     assert_memory_equal (payload, "hello", 5);
     assert_int_equal (userid, getuid ());
@@ -211,13 +211,9 @@ static char *retarget (const char *msg, const char *what, const char *with)
     char *s;
 
     assert_non_null (p);
-    assert_true (asprintf (&s,
-                           "%.*s%s%s",
-                           (int)(p - msg),
-                           msg,
-                           with,
-                           p + strlen (what))
-                 > 0);
+    assert_true (
+        asprintf (&s, "%.*s%s%s", (int)(p - msg), msg, with, p + strlen (what))
+        > 0);
     return s;
 }
 
@@ -264,8 +260,7 @@ static void test_uid_mismatch (void **state)
     expect_error (ctx, s, "sign-munge-verify: uid mismatch");
     /* NOVERIFY still decodes it */
     assert_int_equal (
-        flux_sign_unwrap (ctx, s, NULL, NULL, NULL, FLUX_SIGN_NOVERIFY),
-        0);
+        flux_sign_unwrap (ctx, s, NULL, NULL, NULL, FLUX_SIGN_NOVERIFY), 0);
     flux_security_destroy (ctx);
 }
 
@@ -297,8 +292,7 @@ static void digest_of (const char *msg, unsigned char d[33])
     const char *dot2 = strchr (strchr (msg, '.') + 1, '.');
 
     d[0] = 0x01;
-    crypto_hash_sha256 (d + 1,
-                        (const unsigned char *)msg,
+    crypto_hash_sha256 (d + 1, (const unsigned char *)msg,
                         (size_t)(dot2 - msg));
 }
 

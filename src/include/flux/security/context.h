@@ -17,7 +17,7 @@ extern "C" {
 #endif
 
 typedef struct flux_security flux_security_t;
-typedef void (*flux_security_free_f)(void *arg);
+typedef void (*flux_security_free_f) (void *arg);
 
 /* flux_security_create() flags */
 enum {

@@ -26,9 +26,9 @@ lib=$(cat lib.path 2>/dev/null)
 inc=$(cat inc.path 2>/dev/null)
 prefix=$(cat prefix.path 2>/dev/null)
 
-test_expect_success 'headers context.h, sign.h and version.h are installed' '
+test_expect_success 'headers context.h, sign.h, version.h, secret.h are installed' '
     test -f "$inc/context.h" && test -f "$inc/sign.h" &&
-    test -f "$inc/version.h"
+    test -f "$inc/version.h" && test -f "$inc/secret.h"
 '
 test_expect_success 'sign.h includes <stdint.h> and "context.h" with quotes' '
     grep -q "^#include <stdint.h>" "$inc/sign.h" &&
@@ -47,8 +47,10 @@ test_expect_success 'SONAME is libflux-security.so.1' '
     test -L "$(dirname "$lib")/libflux-security.so.1" &&
     test -L "$(dirname "$lib")/libflux-security.so"
 '
-test_expect_success 'exactly the 13 functions of the API are exported' '
+test_expect_success 'exactly the 13 functions of the API and the 2 of secret.h are exported' '
     cat >expected <<-\EOT &&
+	flux_secret_open
+	flux_secret_seal
 	flux_security_aux_get
 	flux_security_aux_set
 	flux_security_configure

@@ -148,6 +148,7 @@ int flux_security_configure (flux_security_t *ctx, const char *pattern)
     /* Drop everything derived from the old configuration before it goes,
      * so that nothing can point into it afterwards. */
     slot_clear (&ctx->slots[SECURITY_SLOT_SIGN_CONFIG]);
+    slot_clear (&ctx->slots[SECURITY_SLOT_SECRET_CONFIG]);
     cf_destroy (ctx->cf);
     ctx->cf = cf;
     return 0;

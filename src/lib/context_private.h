@@ -31,6 +31,8 @@ enum security_slot {
     SECURITY_SLOT_SIGN_CONFIG,  /* derived from the config: dropped by
                                  * flux_security_configure() */
     SECURITY_SLOT_SIGN_BUFFERS, /* wrap/unwrap results: kept */
+    SECURITY_SLOT_SECRET_CONFIG, /* [secret]: dropped on configure */
+    SECURITY_SLOT_SECRET_BUFFERS, /* seal/open results: kept */
     SECURITY_SLOT_COUNT,
 };
 

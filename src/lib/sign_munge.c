@@ -23,6 +23,7 @@
 #include <munge.h>
 #include <sodium.h>
 
+#include "munge_hint.h"
 #include "sign_mech.h"
 
 #define HASH_TYPE_SHA256 0x01
@@ -103,48 +104,12 @@ static void digest (const char *input, size_t len, uint8_t d[DIGEST_SIZE])
     crypto_hash_sha256 (d + 1, (const unsigned char *)input, len);
 }
 
-/* What an administrator can do about a MUNGE error seen on this host. */
-static const char *munge_hint (munge_err_t e)
-{
-    switch (e) {
-    case EMUNGE_SOCKET:
-        return "is munged running? start it (systemctl start munge) or"
-               " point [sign.munge] socket-path at its socket";
-    case EMUNGE_CRED_INVALID:
-        return "the credential was not encoded with this host's MUNGE"
-               " key; every node needs the same munge.key";
-    case EMUNGE_CRED_REWOUND:
-        return "the signer's clock is ahead of this host's; synchronise"
-               " the clocks (NTP)";
-    case EMUNGE_BAD_REALM:
-    case EMUNGE_BAD_CIPHER:
-    case EMUNGE_BAD_MAC:
-    case EMUNGE_BAD_ZIP:
-    case EMUNGE_BAD_VERSION:
-        return "munged on the signing host is configured differently";
-    case EMUNGE_CRED_UNAUTHORIZED:
-        return "the credential is restricted to another user";
-    default:
-        return NULL;
-    }
-}
-
 static int munge_fail (struct munge_state *st,
                        const char *who,
                        munge_err_t e,
                        struct error *err)
 {
-    char host[256];
-    const char *hint = munge_hint (e);
-    const char *detail = munge_ctx_strerror (st->mctx);
-
-    if (!detail || strcmp (detail, munge_strerror (e)) == 0)
-        detail = NULL;
-    return error_errno (err, e == EMUNGE_SOCKET ? ECONNREFUSED : EINVAL,
-                        "%s: %s (on host %s: %s%s%s)", who, munge_strerror (e),
-                        sign_hostname (host, sizeof (host)),
-                        detail ? detail : "", detail && hint ? "; " : "",
-                        hint ? hint : (detail ? "" : "no further detail"));
+    return munge_error (st->mctx, who, e, EINVAL, err);
 }
 
 static char *

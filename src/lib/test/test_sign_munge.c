@@ -20,91 +20,7 @@
 #include "flux/security/sign.h"
 #include "common/b64.h"
 #include "common/kv.h"
-
-static char tmpdir[64];
-static char sockA[192], sockB[192], sockC[192];
-
-static int run (const char *fmt, ...) __attribute__ ((format (printf, 1, 2)));
-static int run (const char *fmt, ...)
-{
-    char cmd[1024];
-    va_list ap;
-
-    va_start (ap, fmt);
-    vsnprintf (cmd, sizeof (cmd), fmt, ap);
-    va_end (ap);
-    return system (cmd);
-}
-
-/* Start munged in tmpdir/NAME with tmpdir/KEY; wait for its socket. */
-static int munged_start (const char *name, const char *key, char *sock)
-{
-    char dir[128];
-    struct stat sb;
-
-    snprintf (dir, sizeof (dir), "%s/%s", tmpdir, name);
-    snprintf (sock, 192, "%s/sock", dir);
-    if (mkdir (dir, 0711) < 0 || chmod (dir, 0711) < 0)
-        return -1;
-    if (run ("cp %s/%s %s/munge.key && chmod 600 %s/munge.key", tmpdir, key,
-             dir, dir)
-        != 0)
-        return -1;
-    if (run ("munged --socket=%s/sock --key-file=%s/munge.key"
-             " --pid-file=%s/pid --log-file=%s/log --seed-file=%s/seed"
-             " >>%s/log 2>&1",
-             dir, dir, dir, dir, dir, dir)
-        != 0)
-        return -1;
-    for (int i = 0; i < 100; i++) {
-        if (stat (sock, &sb) == 0)
-            return 0;
-        usleep (100000);
-    }
-    return -1;
-}
-
-static void munged_stop (const char *name)
-{
-    char path[192];
-    FILE *f;
-    int pid = 0;
-
-    snprintf (path, sizeof (path), "%s/%s/pid", tmpdir, name);
-    if ((f = fopen (path, "r"))) {
-        if (fscanf (f, "%d", &pid) == 1 && pid > 1) {
-            kill (pid, SIGTERM);
-            for (int i = 0; i < 50 && kill (pid, 0) == 0; i++)
-                usleep (100000);
-        }
-        fclose (f);
-    }
-}
-
-static int setup_daemons (void)
-{
-    if (run ("command -v munged >/dev/null && command -v mungekey"
-             " >/dev/null")
-        != 0)
-        return -1;
-    if (run ("mungekey --create --keyfile=%s/key1 >/dev/null 2>&1", tmpdir) != 0
-        || run ("mungekey --create --keyfile=%s/key2 >/dev/null 2>&1", tmpdir)
-               != 0)
-        return -1;
-    if (munged_start ("a", "key1", sockA) < 0
-        || munged_start ("b", "key1", sockB) < 0
-        || munged_start ("c", "key2", sockC) < 0)
-        return -1;
-    return 0;
-}
-
-static void teardown_daemons (void)
-{
-    munged_stop ("a");
-    munged_stop ("b");
-    munged_stop ("c");
-    (void)run ("rm -rf %s", tmpdir);
-}
+#include "munged_fixture.h"
 
 static flux_security_t *ctx_with (const char *sock, const char *extra)
 {
@@ -118,15 +34,15 @@ static flux_security_t *ctx_with (const char *sock, const char *extra)
               "allowed-types = [\"munge\"]\n"
               "[sign.munge]\nsocket-path = \"%s\"\n%s",
               sock, extra ? extra : "");
-    snprintf (path, sizeof (path), "%s/conf", tmpdir);
+    snprintf (path, sizeof (path), "%s/conf", munged_dir);
     (void)mkdir (path, 0755);
-    snprintf (path, sizeof (path), "%s/conf/sign.toml", tmpdir);
+    snprintf (path, sizeof (path), "%s/conf/sign.toml", munged_dir);
     assert_non_null (f = fopen (path, "w"));
     fputs (conf, f);
     fclose (f);
     ctx = flux_security_create (FLUX_SECURITY_DISABLE_PATH_PARANOIA);
     assert_non_null (ctx);
-    snprintf (path, sizeof (path), "%s/conf/*.toml", tmpdir);
+    snprintf (path, sizeof (path), "%s/conf/*.toml", munged_dir);
     assert_int_equal (flux_security_configure (ctx, path), 0);
     return ctx;
 }
@@ -143,7 +59,7 @@ static void expect_error (flux_security_t *ctx, const char *s, const char *text)
 
 static void test_round_trip (void **state)
 {
-    flux_security_t *ctx = ctx_with (sockA, NULL);
+    flux_security_t *ctx = ctx_with (munged_sock_a, NULL);
     const char *s;
     const void *payload;
     int len;
@@ -168,9 +84,9 @@ static void test_round_trip (void **state)
 /* Two nodes with the same key: sign on one, verify on the other. */
 static void test_two_nodes (void **state)
 {
-    flux_security_t *a = ctx_with (sockA, NULL);
-    flux_security_t *b = ctx_with (sockB, NULL);
-    flux_security_t *c = ctx_with (sockC, NULL);
+    flux_security_t *a = ctx_with (munged_sock_a, NULL);
+    flux_security_t *b = ctx_with (munged_sock_b, NULL);
+    flux_security_t *c = ctx_with (munged_sock_c, NULL);
     const char *s;
 
     assert_non_null (s = flux_sign_wrap (a, "job", 3, NULL, 0));
@@ -191,7 +107,7 @@ static void test_munged_not_running (void **state)
     flux_security_t *ctx;
     const char *s;
 
-    snprintf (sock, sizeof (sock), "%s/nonexistent/sock", tmpdir);
+    snprintf (sock, sizeof (sock), "%s/nonexistent/sock", munged_dir);
     ctx = ctx_with (sock, NULL);
     errno = 0;
     assert_null (flux_sign_wrap (ctx, "x", 1, NULL, 0));
@@ -219,7 +135,7 @@ static char *retarget (const char *msg, const char *what, const char *with)
 
 static void test_tampered (void **state)
 {
-    flux_security_t *ctx = ctx_with (sockA, NULL);
+    flux_security_t *ctx = ctx_with (munged_sock_a, NULL);
     const char *s;
     char *t;
     char *p64;
@@ -252,7 +168,7 @@ static void test_tampered (void **state)
  * userid does not match what munged authenticated. */
 static void test_uid_mismatch (void **state)
 {
-    flux_security_t *ctx = ctx_with (sockA, NULL);
+    flux_security_t *ctx = ctx_with (munged_sock_a, NULL);
     const char *s;
 
     s = flux_sign_wrap_as (ctx, (int64_t)getuid () + 1, "x", 1, NULL, 0);
@@ -273,7 +189,7 @@ static char *forge (const char *msg, const void *digest, int len, int ttl)
     const char *dot2 = strchr (strchr (msg, '.') + 1, '.');
 
     assert_non_null (mctx);
-    assert_int_equal (munge_ctx_set (mctx, MUNGE_OPT_SOCKET, sockA),
+    assert_int_equal (munge_ctx_set (mctx, MUNGE_OPT_SOCKET, munged_sock_a),
                       EMUNGE_SUCCESS);
     if (ttl)
         assert_int_equal (munge_ctx_set (mctx, MUNGE_OPT_TTL, ttl),
@@ -298,7 +214,7 @@ static void digest_of (const char *msg, unsigned char d[33])
 
 static void test_hash_type_and_length (void **state)
 {
-    flux_security_t *ctx = ctx_with (sockA, NULL);
+    flux_security_t *ctx = ctx_with (munged_sock_a, NULL);
     const char *s;
     unsigned char d[33];
     char *t;
@@ -329,7 +245,7 @@ static void test_hash_type_and_length (void **state)
 /* An expired MUNGE credential is accepted; max-ttl is the limit. */
 static void test_expired_accepted (void **state)
 {
-    flux_security_t *ctx = ctx_with (sockA, NULL);
+    flux_security_t *ctx = ctx_with (munged_sock_a, NULL);
     const char *s;
     unsigned char d[33];
     char *t;
@@ -345,7 +261,7 @@ static void test_expired_accepted (void **state)
 
 static void test_max_ttl (void **state)
 {
-    flux_security_t *ctx = ctx_with (sockA, NULL);
+    flux_security_t *ctx = ctx_with (munged_sock_a, NULL);
     flux_security_t *expired;
     const char *s;
     char path[192];
@@ -353,16 +269,16 @@ static void test_max_ttl (void **state)
 
     assert_non_null (s = flux_sign_wrap (ctx, "x", 1, NULL, 0));
     /* -100: the testing hook that makes every credential expired */
-    snprintf (path, sizeof (path), "%s/conf/sign.toml", tmpdir);
+    snprintf (path, sizeof (path), "%s/conf/sign.toml", munged_dir);
     assert_non_null (f = fopen (path, "w"));
     fprintf (f,
              "[sign]\nmax-ttl = -100\ndefault-type = \"munge\"\n"
              "allowed-types = [\"munge\"]\n"
              "[sign.munge]\nsocket-path = \"%s\"\n",
-             sockA);
+             munged_sock_a);
     fclose (f);
     expired = flux_security_create (FLUX_SECURITY_DISABLE_PATH_PARANOIA);
-    snprintf (path, sizeof (path), "%s/conf/*.toml", tmpdir);
+    snprintf (path, sizeof (path), "%s/conf/*.toml", munged_dir);
     assert_int_equal (flux_security_configure (expired, path), 0);
     expect_error (expired, s, "sign-munge-verify: max-ttl exceeded");
     flux_security_destroy (expired);
@@ -373,7 +289,7 @@ static void test_config (void **state)
 {
     flux_security_t *ctx;
 
-    ctx = ctx_with (sockA, "sokcet-path = \"x\"\n");
+    ctx = ctx_with (munged_sock_a, "sokcet-path = \"x\"\n");
     assert_null (flux_sign_wrap (ctx, "x", 1, NULL, 0));
     assert_non_null (strstr (flux_security_last_error (ctx),
                              "key 'sign.munge.sokcet-path' is unknown"));
@@ -382,7 +298,7 @@ static void test_config (void **state)
     {
         char path[192];
         FILE *f;
-        snprintf (path, sizeof (path), "%s/conf/sign.toml", tmpdir);
+        snprintf (path, sizeof (path), "%s/conf/sign.toml", munged_dir);
         assert_non_null (f = fopen (path, "w"));
         fputs ("[sign]\nmax-ttl = 60\ndefault-type = \"munge\"\n"
                "allowed-types = [\"munge\"]\n"
@@ -390,7 +306,7 @@ static void test_config (void **state)
                f);
         fclose (f);
         ctx = flux_security_create (FLUX_SECURITY_DISABLE_PATH_PARANOIA);
-        snprintf (path, sizeof (path), "%s/conf/*.toml", tmpdir);
+        snprintf (path, sizeof (path), "%s/conf/*.toml", munged_dir);
         assert_int_equal (flux_security_configure (ctx, path), 0);
         assert_null (flux_sign_wrap (ctx, "x", 1, NULL, 0));
         assert_non_null (
@@ -415,14 +331,11 @@ int main (void)
     };
     int rc;
 
-    snprintf (tmpdir, sizeof (tmpdir), "/tmp/test_sign_munge.XXXXXX");
-    if (!mkdtemp (tmpdir) || chmod (tmpdir, 0711) < 0)
-        return 1;
-    if (setup_daemons () < 0) {
-        teardown_daemons ();
+    if (munged_setup ("test_sign_munge") < 0) {
+        munged_teardown ();
         return tap_skip_all ("munged is not installed or did not start");
     }
     rc = TAP_RUN (tests);
-    teardown_daemons ();
+    munged_teardown ();
     return rc;
 }

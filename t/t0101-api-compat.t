@@ -47,9 +47,10 @@ test_expect_success 'SONAME is libflux-security.so.1' '
     test -L "$(dirname "$lib")/libflux-security.so.1" &&
     test -L "$(dirname "$lib")/libflux-security.so"
 '
-test_expect_success 'exactly the 13 functions of the API and the 2 of secret.h are exported' '
+test_expect_success 'exactly the 13 functions of the API and the 3 of secret.h are exported' '
     cat >expected <<-\EOT &&
 	flux_secret_open
+	flux_secret_redact
 	flux_secret_seal
 	flux_security_aux_get
 	flux_security_aux_set

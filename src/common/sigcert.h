@@ -30,8 +30,14 @@
 #include "error.h"
 #include "kv.h"
 
-/* Largest certificate file read (the original's limit). */
+/* Largest certificate file read (the original's limit).  The TOML parser
+ * has its own, smaller limit (TOML_MAX_SIZE): a file between the two
+ * fails with E2BIG.
+ */
 #define SIGCERT_MAX_FILE_SIZE (10 * 1024 * 1024)
+
+/* Size of the seed of sigcert_create_from_seed(). */
+#define SIGCERT_SEED_SIZE 32
 
 struct sigcert;
 
@@ -39,6 +45,13 @@ struct sigcert;
  * algorithm = "ed25519".  NULL with errno set on failure.
  */
 struct sigcert *sigcert_create (void);
+
+/* As sigcert_create(), with the key pair derived from 'seed'
+ * (SIGCERT_SEED_SIZE bytes, crypto_sign_seed_keypair): the same seed
+ * gives the same keys, for known-answer tests.  The caller wipes the
+ * seed.  NULL with errno set (EINVAL: NULL seed).
+ */
+struct sigcert *sigcert_create_from_seed (const uint8_t *seed);
 
 /* Destroy, wiping the secret key.  NULL is a no-op; errno is preserved. */
 void sigcert_destroy (struct sigcert *cert);
@@ -49,9 +62,13 @@ bool sigcert_has_secret (const struct sigcert *cert);
 
 /* Load <name>.pub, and <name> too when 'secret' is true.  Files are
  * opened with O_NOFOLLOW and must be regular files of at most
- * SIGCERT_MAX_FILE_SIZE bytes.  NULL with errno set and 'err' naming the
- * file on failure (ENOENT, EACCES, ELOOP for a symbolic link, EINVAL for
- * bad contents, EFBIG).  Error text never contains key material.
+ * SIGCERT_MAX_FILE_SIZE bytes.  <name>.pub must not be writable by group
+ * or other, and the secret key file not accessible by group or other
+ * (EPERM), as an attacker who can write either can replace the key.
+ * The secret key must be the one of the public key (EINVAL).  NULL with
+ * errno set and 'err' naming the file on failure (ENOENT, EACCES, ELOOP
+ * for a symbolic link, EINVAL for bad contents or not a regular file,
+ * EFBIG, E2BIG, EPERM).  Error text never contains key material.
  */
 struct sigcert *sigcert_load (const char *name,
                               bool secret,
@@ -59,7 +76,10 @@ struct sigcert *sigcert_load (const char *name,
 
 /* Write <name>.pub (mode 0644) and, if the certificate has a secret key,
  * <name> (mode 0600, created with O_EXCL|O_NOFOLLOW: an existing secret
- * key file is never overwritten).  0 or -1 with errno set and 'err'.
+ * key file is never overwritten, EEXIST).  The secret key file is written
+ * first and removed again if <name>.pub cannot be written; <name>.pub is
+ * opened O_NOFOLLOW (ELOOP on a symbolic link).  The modes are set with
+ * fchmod(), whatever the umask.  0 or -1 with errno set and 'err'.
  */
 int sigcert_store (const struct sigcert *cert,
                    const char *name,
@@ -67,8 +87,17 @@ int sigcert_store (const struct sigcert *cert,
 
 /* Parse the contents of a .pub file ('len' bytes of 'buf', at most
  * SIGCERT_MAX_FILE_SIZE) and, when 'secbuf' is not NULL, of the secret key
- * file; 'name' is used in error text.  Pure: no I/O.  NULL with errno set
- * on failure.  This is the fuzz target for certificate files.
+ * file.  'name' is the certificate's name (may be NULL) for error text:
+ * "<name>.pub:<line>:<column>: ..." and "<name>:<line>:<column>: ..."
+ * (errors in the secret key file give only the position, never its
+ * text).  Only the tables [metadata] and [curve] are allowed, [curve]
+ * holds public-key (required) and signature, the secret file only
+ * [curve] secret-key.  Metadata values are typed by TOML: string, bool,
+ * integer, float (double) and offset date-time (timestamp, whole
+ * seconds); other types, keys containing '.' or NUL, and strings
+ * containing NUL are refused.  Pure: no I/O.  NULL with errno set on
+ * failure (EINVAL, E2BIG, EFBIG, ENOMEM).  This is the fuzz target for
+ * certificate files.
  */
 struct sigcert *sigcert_parse (const char *name,
                                const char *buf,
@@ -79,7 +108,10 @@ struct sigcert *sigcert_parse (const char *name,
 
 /* Render the .pub / secret file contents as a new NUL-terminated string
  * that the caller frees (the secret one must be wiped with sodium_memzero
- * before free).  NULL with errno set (EINVAL: no secret key).
+ * before free).  Metadata keys are written bare when they consist of
+ * A-Z a-z 0-9 _ - only, else quoted; strings are quoted with TOML
+ * escapes.  NULL with errno set (EINVAL: no secret key, or a metadata
+ * string or key that is not valid UTF-8, which TOML cannot hold).
  */
 char *sigcert_format_public (const struct sigcert *cert);
 char *sigcert_format_secret (const struct sigcert *cert);
@@ -90,10 +122,12 @@ char *sigcert_format_secret (const struct sigcert *cert);
 struct kv *sigcert_encode (const struct sigcert *cert);
 
 /* A certificate (public key only) from its kv form, e.g. the result of
- * kv_split (header, "curve.cert.").  NULL with errno set and 'err' on
- * failure: EINVAL for a missing or malformed public key or signature, a
- * metadata key containing '.', or an entry that is neither "meta.*" nor
- * "curve.public-key" / "curve.signature".
+ * kv_split (header, "curve.cert.").  Metadata values must parse as their
+ * type and are stored in canonical form (as a typed put writes them).
+ * NULL with errno set and 'err' on failure: EINVAL for a missing or
+ * malformed public key or signature, a metadata key containing '.', a
+ * value that does not parse, or an entry that is neither "meta.*" nor
+ * "curve.public-key" / "curve.signature" (both of type string).
  */
 struct sigcert *sigcert_decode (const struct kv *kv, struct error *err);
 
@@ -111,6 +145,9 @@ int sigcert_meta_set_string (struct sigcert *cert,
 int sigcert_meta_set_int64 (struct sigcert *cert,
                             const char *key,
                             int64_t value);
+int sigcert_meta_set_double (struct sigcert *cert,
+                             const char *key,
+                             double value);
 int sigcert_meta_set_bool (struct sigcert *cert, const char *key, bool value);
 int sigcert_meta_set_timestamp (struct sigcert *cert,
                                 const char *key,
@@ -121,6 +158,9 @@ int sigcert_meta_get_string (const struct sigcert *cert,
 int sigcert_meta_get_int64 (const struct sigcert *cert,
                             const char *key,
                             int64_t *valuep);
+int sigcert_meta_get_double (const struct sigcert *cert,
+                             const char *key,
+                             double *valuep);
 int sigcert_meta_get_bool (const struct sigcert *cert,
                            const char *key,
                            bool *valuep);

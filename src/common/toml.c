@@ -53,6 +53,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sodium.h>
 
 #include "toml.h"
 
@@ -453,8 +454,15 @@ static int tmp_put (struct parser *p, const char *s, size_t n)
         char *tmp;
         while (nalloc - p->tmplen < n + 1)
             nalloc *= 2;
-        if (!(tmp = realloc (p->tmp, nalloc)))
+        /* not realloc: strings may be secrets (a certificate's secret
+         * key), so the old scratch is wiped, not left behind */
+        if (!(tmp = malloc (nalloc)))
             return nomem (p);
+        if (p->tmp) {
+            memcpy (tmp, p->tmp, p->tmplen + 1);
+            sodium_memzero (p->tmp, p->tmpalloc);
+            free (p->tmp);
+        }
         p->tmp = tmp;
         p->tmpalloc = nalloc;
     }
@@ -1677,6 +1685,8 @@ int toml_parse (const char *buf,
     p.root->flags = F_HEADER;
     p.cur = p.root;
     rc = parse_document (&p);
+    if (p.tmp)
+        sodium_memzero (p.tmp, p.tmpalloc);
     free (p.tmp);
     if (p.cloc)
         freelocale (p.cloc);

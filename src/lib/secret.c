@@ -34,6 +34,7 @@
 #include "flux/security/secret.h"
 #include "common/cf.h"
 #include "common/error.h"
+#include "common/redact.h"
 #include "context_private.h"
 #include "munge_hint.h"
 #include "sign_mech.h"
@@ -465,4 +466,16 @@ int flux_secret_open (flux_security_t *ctx,
     if (sealer)
         *sealer = uid;
     return 0;
+}
+
+char *flux_secret_redact (const char *text,
+                          size_t len,
+                          const char **patterns,
+                          size_t *outlen)
+{
+    char *out;
+
+    if (redact (text, len, patterns, &out, outlen) < 0)
+        return NULL;
+    return out;
 }

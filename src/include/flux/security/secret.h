@@ -20,6 +20,7 @@
 #ifndef _FLUX_SECURITY_SECRET_H
 #define _FLUX_SECURITY_SECRET_H
 
+#include <stddef.h>
 #include <stdint.h>
 #include "context.h"
 
@@ -56,6 +57,21 @@ int flux_secret_open (flux_security_t *ctx,
                       int *secretsz,
                       int64_t *sealer,
                       int flags);
+
+/* Mask secrets in 'len' bytes of 'text' (see "flux-secret redact" in
+ * flux-secret(1)): line by line, the values of sensitive keys of JSON
+ * lines and of sensitive NAME=value pairs, and anything shaped like a
+ * JSON Web Token or a MUNGE credential, become ***; everything else is
+ * kept byte for byte.  'patterns' is a NULL-terminated array of
+ * case-insensitive fnmatch(3) patterns of sensitive names (NULL: *TOKEN*,
+ * *SECRET*, *PASSWORD*, *KEY*).  Returns a new NUL-terminated string that
+ * the caller frees with free(), its length in *outlen (may be NULL), or
+ * NULL with errno set (EINVAL, E2BIG above 64 MiB, ENOMEM).
+ */
+char *flux_secret_redact (const char *text,
+                          size_t len,
+                          const char **patterns,
+                          size_t *outlen);
 
 #ifdef __cplusplus
 }

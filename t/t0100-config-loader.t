@@ -55,7 +55,7 @@ test_expect_success ROOT 'a secure conf.d loads and prints JSON' '
 	[ca]
 	expires = 2030-01-01T00:00:00Z
 	EOF
-    "$CFLOAD" --imp-schema "$FIX/good/*.toml" >out &&
+    "$CFLOAD" "$FIX/good/*.toml" >out &&
     grep "\"allow-sudo\": true" out &&
     grep "\"path\": \"/etc/flux/system/prolog\"" out &&
     grep "\"iso-8601-ts\": \"2030-01-01T00:00:00Z\"" out

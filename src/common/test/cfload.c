@@ -2,6 +2,8 @@
  *
  * Usage: cfload [--force-paranoia|--disable-paranoia] [--imp-schema] PATTERN
  *
+ * --imp-schema also checks the files against flux-imp's schema
+ * (src/imp/imp_config.c, the rules of the installed IMP).
  * Prints the merged configuration as JSON on stdout and exits 0; on
  * error prints "cfload: <error>" on stderr and exits 1; exits 2 on a
  * usage error.  Built with the tests, never installed.
@@ -14,35 +16,7 @@
 #include <stdlib.h>
 
 #include "common/cf.h"
-
-/* The keys of the IMP configuration (imp/conf.d), checked strictly.
- * [ca] is checked by its own consumer; [sign] is accepted because the
- * test IMP reads the library's [sign] from the same files.
- */
-static const struct cf_schema exec_schema[] = {
-    {.key = "allowed-users", .type = CF_ARRAY, .elem = CF_STRING},
-    {.key = "allowed-shells", .type = CF_ARRAY, .elem = CF_STRING},
-    {.key = "allow-unprivileged-exec", .type = CF_BOOL},
-    {.key = "pam-support", .type = CF_BOOL},
-    {0},
-};
-
-static const struct cf_schema run_schema[] = {
-    {.key = "path", .type = CF_STRING},
-    {.key = "allowed-users", .type = CF_ARRAY, .elem = CF_STRING},
-    {.key = "allowed-environment", .type = CF_ARRAY, .elem = CF_STRING},
-    {0},
-};
-
-static const struct cf_schema imp_schema[] = {
-    {.key = "allow-sudo", .type = CF_BOOL},
-    {.key = "log-level", .type = CF_STRING},
-    {.key = "exec", .type = CF_TABLE, .table = exec_schema},
-    {.key = "run", .type = CF_TABLE, .flags = CF_EACH, .table = run_schema},
-    {.key = "ca", .type = CF_TABLE},
-    {.key = "sign", .type = CF_TABLE},
-    {0},
-};
+#include "imp/imp_config.h"
 
 static void usage (void)
 {
@@ -88,7 +62,7 @@ int main (int argc, char *argv[])
         usage ();
     if (cf_load (argv[optind], flags, &cf, &err) < 0)
         die (&err);
-    if (use_schema && cf_check (cf, NULL, imp_schema, CF_STRICT, &err) < 0)
+    if (use_schema && imp_config_check (cf, 0, &err) < 0)
         die (&err);
     if (!(o = cf_to_json (cf, &err)))
         die (&err);

@@ -1,0 +1,33 @@
+/* installed_paths.c - the configuration paths of the installed flux-imp.
+ *
+ * SECURITY INVARIANTS
+ * - The pattern is a compile-time constant; nothing here reads the
+ *   environment, and no environment variable is added to the allow-list.
+ * - cf_flags is 0: cf_load() applies path paranoia whenever the
+ *   effective uid is 0, which is always the case in a setuid install.
+ *
+ * IMP_CONFDIR may be set at compile time (test-imp-fixedpath points it
+ * into the build directory); it defaults to FLUX_IMP_CONFDIR.
+ */
+#if HAVE_CONFIG_H
+#include "config.h"
+#endif
+#include <stddef.h>
+
+#include "imp_paths.h"
+
+#ifndef IMP_CONFDIR
+#define IMP_CONFDIR FLUX_IMP_CONFDIR
+#endif
+
+const char *const imp_paths_env_names[] = {NULL};
+
+void imp_paths_get (const struct imp_env *env, struct imp_paths *paths)
+{
+    (void)env;
+    paths->config_pattern = IMP_CONFDIR "/*.toml";
+    paths->cf_flags = 0;
+    paths->config_flags = 0;
+    paths->security_pattern = NULL;
+    paths->test_build = false;
+}

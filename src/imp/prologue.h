@@ -1,0 +1,50 @@
+/* prologue.h - the fixed first steps of flux-imp's main().
+ *
+ * A setuid program inherits everything but its privilege from its
+ * caller: descriptors, signal dispositions and mask, resource limits,
+ * the environment and the umask.  prologue_run() puts each into a known
+ * state before the IMP reads its configuration or looks at its argv.
+ */
+#ifndef FLUX_IMP_PROLOGUE_H
+#define FLUX_IMP_PROLOGUE_H
+
+#include <sys/resource.h>
+#include <sys/types.h>
+
+#include "common/error.h"
+#include "imp_env.h"
+
+/* What the prologue took from the caller and that a later step may
+ * need to give back to a job (exec) or read (imp_env.h).
+ */
+struct prologue {
+    struct imp_env *env;      /* the caller's environment */
+    struct rlimit core_limit; /* the caller's RLIMIT_CORE */
+    mode_t umask;             /* the caller's umask */
+};
+
+/* In this order:
+ *  1. close every descriptor above 2 (close_range(2), else the list in
+ *     /proc/self/fd), then open /dev/null over any of 0, 1, 2 that is
+ *     closed (0 write-only, 1 and 2 read-only, as glibc does for setuid
+ *     programs, so that using a closed one fails with EBADF), so that no
+ *     file the IMP opens later can become its stdin, stdout or stderr;
+ *  2. no core dumps: prctl (PR_SET_DUMPABLE, 0), and a soft RLIMIT_CORE
+ *     of 0 (the hard limit is kept, so that the job can get the caller's
+ *     limit back);
+ *  3. every signal to its default disposition, and an empty signal
+ *     mask (an ignored SIGCHLD or a blocked SIGTERM set by the caller
+ *     would change how the IMP waits for and stops its children);
+ *  4. copy the environment (imp_env_create() with 'extra_env', the
+ *     build's additional allow-listed names) and clear it;
+ *  5. umask 022.
+ * On success fill 'p' (the caller owns p->env) and return 0.  On failure
+ * return -1 with errno set and 'err' filled; the process is then in an
+ * unknown state and must exit.  Nothing is logged: stderr may not be
+ * usable before step 1.
+ */
+int prologue_run (const char *const extra_env[],
+                  struct prologue *p,
+                  struct error *err);
+
+#endif /* !FLUX_IMP_PROLOGUE_H */

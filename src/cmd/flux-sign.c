@@ -665,7 +665,22 @@ static int keygen_check_dir (const char *path)
     return rc;
 }
 
-static int keygen_parse (int argc, char **argv, bool *force, char **pathp)
+/* The one PATH operand left after the options, non-empty. */
+static int
+one_path (const char *usage, int argc, char **argv, const char **pathp)
+{
+    if (optind >= argc)
+        return usage_error (usage, "PATH is missing");
+    if (optind + 1 < argc)
+        return usage_error (usage, "unexpected argument '%s'",
+                            argv[optind + 1]);
+    if (argv[optind][0] == '\0')
+        return usage_error (usage, "PATH is empty");
+    *pathp = argv[optind];
+    return EXIT_OK;
+}
+
+static int keygen_parse (int argc, char **argv, bool *force, const char **pathp)
 {
     static const struct option opts[] = {
         {"force", no_argument, NULL, 'f'},
@@ -686,15 +701,7 @@ static int keygen_parse (int argc, char **argv, bool *force, char **pathp)
             return bad_option (keygen_usage, c, argv);
         }
     }
-    if (optind >= argc)
-        return usage_error (keygen_usage, "PATH is missing");
-    if (optind + 1 < argc)
-        return usage_error (keygen_usage, "unexpected argument '%s'",
-                            argv[optind + 1]);
-    if (argv[optind][0] == '\0')
-        return usage_error (keygen_usage, "PATH is empty");
-    *pathp = argv[optind];
-    return EXIT_OK;
+    return one_path (keygen_usage, argc, argv, pathp);
 }
 
 /* No core dump may hold the secret key. */
@@ -729,7 +736,7 @@ static int keygen_store (const char *path)
 static int cmd_keygen (int argc, char **argv, const char *config)
 {
     bool force = false;
-    char *path = NULL;
+    const char *path = NULL;
     char *pub = NULL;
     int rc;
 
@@ -845,13 +852,7 @@ certinfo_parse (int argc, char **argv, const char **config, const char **pathp)
             return bad_option (certinfo_usage, c, argv);
         }
     }
-    if (optind >= argc)
-        return usage_error (certinfo_usage, "PATH is missing");
-    if (optind + 1 < argc)
-        return usage_error (certinfo_usage, "unexpected argument '%s'",
-                            argv[optind + 1]);
-    *pathp = argv[optind];
-    return EXIT_OK;
+    return one_path (certinfo_usage, argc, argv, pathp);
 }
 
 static int cmd_certinfo (int argc, char **argv, const char *config)

@@ -92,6 +92,21 @@ test_expect_success 'the default sign.toml is installed' '
     grep -q "^default-type = \"munge\"" "$conf" &&
     grep -q "^allowed-types = \[ \"munge\" \]" "$conf"
 '
+test_expect_success 'the man pages of the library and flux-sign are installed' '
+    for page in man3/flux_security_create.3 man3/flux_security_last_error.3 \
+        man3/flux_security_aux_set.3 man3/flux_security_version.3 \
+        man3/flux_sign_wrap.3 man3/flux_sign_unwrap.3 \
+        man3/flux_sign_wrap_as.3 man3/flux_sign_unwrap_anymech.3 \
+        man5/flux-config-security.5 man5/flux-config-security-sign.5 \
+        man1/flux-sign.1 man8/flux-imp.8; do
+        test -e "$prefix/share/man/$page" || { echo "missing $page"; false; }
+    done
+'
+test_expect_success 'flux-sign is installed in bindir, flux-imp in libexecdir/flux' '
+    test -x "$prefix/bin/flux-sign" &&
+    test -x "$prefix/libexec/flux/flux-imp" &&
+    ! test -u "$prefix/libexec/flux/flux-imp"
+'
 test_expect_success 'a client of the original API compiles with -Werror' '
     PKG_CONFIG_PATH=$(dirname "$pc") &&
     export PKG_CONFIG_PATH &&

@@ -312,6 +312,8 @@ static int scan_container (struct scan *sc, int depth, char close)
         skip_ws (sc);
         if (sc->i < sc->n && sc->s[sc->i] == ',')
             sc->i++;
+        else if (sc->i >= sc->n || sc->s[sc->i] != close)
+            return -1; /* not JSON after all: every step must progress */
     }
 }
 
@@ -328,9 +330,13 @@ static int scan_value (struct scan *sc, int depth)
         return scan_container (sc, depth, ']');
     if (c == '"')
         return skip_string (sc, NULL, 0);
-    while (sc->i < sc->n && !strchr (",]} \t\r\n", sc->s[sc->i]))
-        sc->i++;
-    return 0;
+    {
+        size_t start = sc->i;
+        while (sc->i < sc->n && sc->s[sc->i] != '\0'
+               && !strchr (",]} \t\r\n", sc->s[sc->i]))
+            sc->i++;
+        return sc->i > start ? 0 : -1;
+    }
 }
 
 /* Redact a line that is a valid JSON object or array; -1 if it is not

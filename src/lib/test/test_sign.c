@@ -556,6 +556,32 @@ static void test_none_no_integrity (void **state)
     flux_security_destroy (ctx);
 }
 
+/* The defence against an instance owner writing "none" messages for a
+ * guest: wherever flux-imp set FLUX_SECURITY_REFUSE_NONE, none fails. */
+static void test_none_refused_in_imp_job (void **state)
+{
+    flux_security_t *ctx = ctx_with (CONF_NONE);
+    const char *s = flux_sign_wrap (ctx, "x", 1, NULL, 0);
+    char *copy = strdup (s);
+
+    assert_int_equal (setenv ("FLUX_SECURITY_REFUSE_NONE", "1", 1), 0);
+    expect_unwrap_error (ctx, copy, "sign-none-verify: the none mechanism is "
+                                    "refused in a job that flux-imp started");
+    /* NOVERIFY still decodes (nothing is trusted then) */
+    assert_int_equal (
+        flux_sign_unwrap (ctx, copy, NULL, NULL, NULL, FLUX_SIGN_NOVERIFY),
+        0);
+    /* "0" and "" do not refuse */
+    assert_int_equal (setenv ("FLUX_SECURITY_REFUSE_NONE", "0", 1), 0);
+    assert_int_equal (flux_sign_unwrap (ctx, copy, NULL, NULL, NULL, 0), 0);
+    assert_int_equal (setenv ("FLUX_SECURITY_REFUSE_NONE", "", 1), 0);
+    assert_int_equal (flux_sign_unwrap (ctx, copy, NULL, NULL, NULL, 0), 0);
+    assert_int_equal (unsetenv ("FLUX_SECURITY_REFUSE_NONE"), 0);
+    assert_int_equal (flux_sign_unwrap (ctx, copy, NULL, NULL, NULL, 0), 0);
+    free (copy);
+    flux_security_destroy (ctx);
+}
+
 static void test_noverify (void **state)
 {
     flux_security_t *ctx = ctx_with (CONF_NONE);
@@ -629,6 +655,7 @@ int main (void)
         cmocka_unit_test (test_none_empty_payload),
         cmocka_unit_test (test_header_order_and_extra_keys),
         cmocka_unit_test (test_none_no_integrity),
+        cmocka_unit_test (test_none_refused_in_imp_job),
         cmocka_unit_test (test_noverify),
         cmocka_unit_test (test_wrap_not_allowed_then_anymech),
         cmocka_unit_test (test_wrap_buffer_lifetime),

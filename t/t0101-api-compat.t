@@ -98,12 +98,12 @@ test_expect_success 'the man pages of the library and flux-sign are installed' '
         man3/flux_sign_wrap.3 man3/flux_sign_unwrap.3 \
         man3/flux_sign_wrap_as.3 man3/flux_sign_unwrap_anymech.3 \
         man5/flux-config-security.5 man5/flux-config-security-sign.5 \
-        man1/flux-sign.1 man8/flux-imp.8; do
+        man1/flux-sign.1 man1/flux-secret.1 man8/flux-imp.8; do
         test -e "$prefix/share/man/$page" || { echo "missing $page"; false; }
     done
 '
-test_expect_success 'flux-sign is installed in bindir, flux-imp in libexecdir/flux' '
-    test -x "$prefix/bin/flux-sign" &&
+test_expect_success 'flux-sign and flux-secret are installed in bindir, flux-imp in libexecdir/flux' '
+    test -x "$prefix/bin/flux-sign" && test -x "$prefix/bin/flux-secret" &&
     test -x "$prefix/libexec/flux/flux-imp" &&
     ! test -u "$prefix/libexec/flux/flux-imp"
 '

@@ -57,4 +57,33 @@ int imp_cmd_version_child (struct imp_state *imp);
 int imp_cmd_whoami_child (struct imp_state *imp);
 int imp_cmd_whoami_parent (struct imp_state *imp, const struct kv *msg);
 
+/* exec SHELL ARG...: run the job shell as the signer of J (cmd_exec.c).
+ * The parent returns the shell's exit code, or ends the IMP by the
+ * shell's signal.
+ */
+int imp_cmd_exec_child (struct imp_state *imp);
+int imp_cmd_exec_parent (struct imp_state *imp, const struct kv *msg);
+
+/* casign: sign the public certificate read on stdin with the CA of [ca]
+ * for the caller's real uid; print the signed certificate on stdout
+ * (cmd_casign.c).
+ */
+int imp_cmd_casign_child (struct imp_state *imp);
+int imp_cmd_casign_parent (struct imp_state *imp, const struct kv *msg);
+
+/* Privileged (euid 0): the CA files <cert-path> and <cert-path>.pub of
+ * [ca] must pass pathsec_open_config() with PATHSEC_PARANOIA (root's,
+ * not writable by others, in root's directories).  0, or -1 with errno
+ * set and 'err' filled (EPERM, ELOOP, ENOENT ...).  Without privilege,
+ * 0.  Used by casign and testconfig.
+ */
+int imp_casign_check_ca_paths (const struct cf *cf, struct error *err);
+
+/* testconfig: check both configuration hierarchies and report every
+ * problem; exit 0 only if there is none (cmd_testconfig.c).  main() runs
+ * it before loading the configuration, in the invoking process, with
+ * imp->conf and imp->ps NULL.
+ */
+int imp_cmd_testconfig_child (struct imp_state *imp);
+
 #endif /* !FLUX_IMP_CMDS_H */

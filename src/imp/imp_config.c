@@ -73,6 +73,141 @@ int imp_config_check (const struct cf *cf, int flags, struct error *err)
     return cf_check (cf, NULL, schema, CF_STRICT, err);
 }
 
+/* The top level alone, for imp_config_check_each(): the tables are
+ * checked separately.
+ */
+static const struct cf_schema imp_top_schema[] = {
+    {.key = "allow-sudo", .type = CF_BOOL},
+    {.key = "log-level", .type = CF_STRING},
+    {.key = "exec", .type = CF_TABLE},
+    {.key = "run", .type = CF_TABLE},
+    {.key = "ca", .type = CF_TABLE},
+    {0},
+};
+
+static const struct cf_schema imp_sign_top_schema[] = {
+    {.key = "allow-sudo", .type = CF_BOOL},
+    {.key = "log-level", .type = CF_STRING},
+    {.key = "exec", .type = CF_TABLE},
+    {.key = "run", .type = CF_TABLE},
+    {.key = "ca", .type = CF_TABLE},
+    {.key = "sign", .type = CF_TABLE},
+    {0},
+};
+
+/* [run] as a table of tables, checked from the top level with
+ * CF_ANYTAB (so that the other tables are left to their own part); the
+ * other top-level keys are listed so that only the top part reports
+ * them.
+ */
+static const struct cf_schema run_each_schema[] = {
+    {.key = "allow-sudo", .type = CF_ANY},
+    {.key = "log-level", .type = CF_ANY},
+    {.key = "run", .type = CF_TABLE, .flags = CF_EACH, .table = run_schema},
+    {0},
+};
+
+/* The state of imp_config_check_each(). */
+struct each {
+    const struct cf *cf;
+    imp_config_report_f report;
+    void *arg;
+    int count;
+    struct error seen[8]; /* the first texts reported, not to repeat */
+    size_t nseen;
+};
+
+static void each_report (struct each *e, int errnum, const struct error *err)
+{
+    for (size_t i = 0; i < e->nseen; i++)
+        if (!strcmp (e->seen[i].text, err->text))
+            return;
+    if (e->nseen < sizeof (e->seen) / sizeof (e->seen[0]))
+        e->seen[e->nseen++] = *err;
+    e->report (errnum, err->text, e->arg);
+    e->count++;
+}
+
+static void each_check (struct each *e,
+                        const char *path,
+                        const struct cf_schema *schema,
+                        int flags)
+{
+    struct error err = {{0}};
+
+    if (path && cf_get (e->cf, path, CF_TABLE, NULL, NULL) < 0)
+        return; /* absent, or not a table (the top level says so) */
+    if (cf_check (e->cf, path, schema, flags, &err) < 0)
+        each_report (e, errno, &err);
+}
+
+/* The top level: the type of each known key, then the first unknown key
+ * (cf_check() stops at its first problem).
+ */
+static void each_check_top (struct each *e, const struct cf_schema *top)
+{
+    struct cf_schema one[2] = {{0}};
+    struct cf_schema any[8] = {{0}};
+    size_t n = 0;
+
+    for (const struct cf_schema *s = top; s->key; s++) {
+        one[0] = *s;
+        each_check (e, NULL, one, 0);
+        if (n + 1 < sizeof (any) / sizeof (any[0])) {
+            any[n] = *s;
+            any[n++].type = CF_ANY;
+        }
+    }
+    each_check (e, NULL, any, CF_STRICT);
+}
+
+/* [run.<name>] one table at a time, when every name can be addressed
+ * and every value is a table; otherwise [run] as a whole.
+ */
+static void each_check_run (struct each *e)
+{
+    const struct toml_table *run;
+    struct cf_value v;
+    char path[256];
+
+    if (cf_get (e->cf, "run", CF_TABLE, &v, NULL) < 0)
+        return;
+    run = &v.value->u.table;
+    for (size_t i = 0; i < run->count; i++) {
+        const struct toml_keyval *kv = &run->items[i];
+        int n = snprintf (path, sizeof (path), "run.%s", kv->key);
+
+        if (strlen (kv->key) != kv->keylen || strchr (kv->key, '.') || n < 0
+            || (size_t)n >= sizeof (path) || kv->value->type != TOML_TABLE) {
+            each_check (e, NULL, run_each_schema, CF_STRICT | CF_ANYTAB);
+            return;
+        }
+    }
+    for (size_t i = 0; i < run->count; i++) {
+        snprintf (path, sizeof (path), "run.%s", run->items[i].key);
+        each_check (e, path, run_schema, CF_STRICT);
+    }
+}
+
+int imp_config_check_each (const struct cf *cf,
+                           int flags,
+                           imp_config_report_f report,
+                           void *arg)
+{
+    struct each e = {.cf = cf, .report = report, .arg = arg};
+
+    if (!cf || (flags & ~IMP_CONFIG_SIGN) || !report) {
+        errno = EINVAL;
+        return -1;
+    }
+    each_check_top (&e, (flags & IMP_CONFIG_SIGN) ? imp_sign_top_schema
+                                                  : imp_top_schema);
+    each_check (&e, "exec", exec_schema, CF_STRICT);
+    each_check_run (&e);
+    each_check (&e, "ca", ca_schema, CF_STRICT);
+    return e.count;
+}
+
 /* cf_load()'s "<pattern>: No match" in the original's words. */
 static void reword_no_match (const char *pattern, struct error *err)
 {

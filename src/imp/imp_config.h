@@ -58,6 +58,22 @@ int imp_config_load (const char *pattern,
  */
 int imp_config_check (const struct cf *cf, int flags, struct error *err);
 
+/* A problem found by imp_config_check_each(): errno value and text. */
+typedef void (*imp_config_report_f) (int errnum, const char *text, void *arg);
+
+/* Check 'cf' against the same schema as imp_config_check(), one part at
+ * a time, and call 'report' with the first problem of each part (each
+ * text once), so that one run shows as many problems as cf_check() can
+ * find (flux-imp testconfig).  The parts: the type of each top-level
+ * key, the first unknown top-level key, [exec], each [run.<name>] (or
+ * [run] as a whole if a name cannot be addressed), [ca].  Return the
+ * number of problems, or -1 with errno = EINVAL for invalid arguments.
+ */
+int imp_config_check_each (const struct cf *cf,
+                           int flags,
+                           imp_config_report_f report,
+                           void *arg);
+
 /* allow-sudo: *allowp is false when the key is absent.  Return 0, or -1
  * with errno set (EINVAL: wrong type, with text).
  */

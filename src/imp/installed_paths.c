@@ -8,6 +8,9 @@
  *
  * IMP_CONFDIR may be set at compile time (test-imp-fixedpath points it
  * into the build directory); it defaults to FLUX_IMP_CONFDIR.
+ * IMP_SECURITY_CONFDIR likewise fixes libflux-security's directory for
+ * test-imp-fixedpath (t/imp-fixed/security/conf.d); the installed
+ * flux-imp leaves it unset and the library uses its compiled-in default.
  */
 #if HAVE_CONFIG_H
 #include "config.h"
@@ -28,6 +31,10 @@ void imp_paths_get (const struct imp_env *env, struct imp_paths *paths)
     paths->config_pattern = IMP_CONFDIR "/*.toml";
     paths->cf_flags = 0;
     paths->config_flags = 0;
+#ifdef IMP_SECURITY_CONFDIR
+    paths->security_pattern = IMP_SECURITY_CONFDIR "/*.toml";
+#else
     paths->security_pattern = NULL;
+#endif
     paths->test_build = false;
 }

@@ -24,6 +24,9 @@
  *   the child's message to name that same command.
  * - Only this file and the command handlers log a fatal error and exit;
  *   a forked child always ends with _exit().
+ * - One exception to steps 2-6: testconfig, which reads the same files
+ *   itself to report every problem, runs in place of them (without
+ *   privsep, root allowed); it writes nothing and runs no program.
  */
 #define _GNU_SOURCE
 #if HAVE_CONFIG_H
@@ -51,6 +54,9 @@ struct imp_cmd {
 static const struct imp_cmd commands[] = {
     {"version", imp_cmd_version_child, NULL},
     {"whoami", imp_cmd_whoami_child, imp_cmd_whoami_parent},
+    {"exec", imp_cmd_exec_child, imp_cmd_exec_parent},
+    {"casign", imp_cmd_casign_child, imp_cmd_casign_parent},
+    {"testconfig", imp_cmd_testconfig_child, NULL}, /* see main() */
     {NULL, NULL, NULL},
 };
 
@@ -145,16 +151,38 @@ static bool check_privilege (struct imp_state *imp)
     return true;
 }
 
+static const struct imp_cmd *lookup_command (const char *name)
+{
+    for (const struct imp_cmd *c = commands; c->name; c++)
+        if (!strcmp (c->name, name))
+            return c;
+    return NULL;
+}
+
 /* 5 */
 static const struct imp_cmd *find_command (struct imp_state *imp)
 {
+    const struct imp_cmd *c;
+
     if (imp->argc < 2)
         die ("command required");
     imp->cmd = imp->argv[1];
-    for (const struct imp_cmd *c = commands; c->name; c++)
-        if (!strcmp (c->name, imp->cmd))
-            return c;
-    die ("Unknown IMP command: %s", imp->cmd);
+    if (!(c = lookup_command (imp->cmd)))
+        die ("Unknown IMP command: %s", imp->cmd);
+    return c;
+}
+
+/* testconfig checks the configuration itself, as invoked (euid 0 in a
+ * setuid install, root allowed): it replaces steps 2-6 and needs no
+ * privsep (cmd_testconfig.c).
+ */
+static bool checks_own_config (const struct imp_state *imp)
+{
+    const struct imp_cmd *c;
+
+    if (imp->argc < 2 || !(c = lookup_command (imp->argv[1])))
+        return false;
+    return c->child == imp_cmd_testconfig_child;
 }
 
 /* 6, privileged: the child half, in the child. */
@@ -244,6 +272,12 @@ int main (int argc, char *argv[])
     int rc;
 
     start (&imp, argc, argv);
+    if (checks_own_config (&imp)) {
+        imp.cmd = imp.argv[1];
+        rc = finish (imp_cmd_testconfig_child (&imp));
+        cleanup (&imp);
+        return rc;
+    }
     load_config (&imp);
     privileged = check_privilege (&imp);
     cmd = find_command (&imp);

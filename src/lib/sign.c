@@ -235,6 +235,40 @@ static struct sign_state *sign_state_get (flux_security_t *ctx)
     return state;
 }
 
+/* Where [sign] was set, as "<file>:<line>: ", for errors that lack it. */
+static void prefix_sign_location (const struct cf *cf, struct error *err)
+{
+    struct cf_value v;
+    size_t n;
+
+    if (cf_get (cf, "sign", CF_ANY, &v, NULL) < 0 || !v.file)
+        return;
+    n = strlen (v.file);
+    if (!strncmp (err->text, v.file, n) && err->text[n] == ':')
+        return;
+    error_prefix (err, "%s:%u: ", v.file, v.line);
+}
+
+int sign_config_check (flux_security_t *ctx, struct error *err)
+{
+    const struct cf *cf;
+    const char *text;
+
+    if (!ctx)
+        return error_errno (err, EINVAL, "invalid argument");
+    if ((cf = security_get_config (ctx)) && sign_state_get (ctx))
+        return 0;
+    if (!(text = flux_security_last_error (ctx)))
+        text = "unknown error";
+    error_set (err, "%s", text);
+    if (cf)
+        prefix_sign_location (cf, err);
+    errno = flux_security_last_errnum (ctx);
+    if (errno == 0)
+        errno = EINVAL;
+    return -1;
+}
+
 static struct sign_buffers *sign_buffers_get (flux_security_t *ctx)
 {
     struct sign_buffers *bufs;

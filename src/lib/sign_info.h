@@ -10,6 +10,7 @@
 #include <time.h>
 
 #include "flux/security/sign.h"
+#include "common/error.h"
 
 /* sign_unwrap_info() flag, besides FLUX_SIGN_NOVERIFY: accept any known
  * mechanism, as flux_sign_unwrap_anymech() does.
@@ -33,5 +34,12 @@ int sign_unwrap_info (flux_security_t *ctx,
                       int *payloadsz,
                       struct sign_info *info,
                       int flags);
+
+/* Check the [sign] table of the context's configuration as the first
+ * wrap or unwrap would (flux-imp testconfig).  Return 0, or -1 with errno
+ * set and the library's text in 'err', prefixed with "<file>:<line>: "
+ * of the [sign] table when the text names no file.
+ */
+int sign_config_check (flux_security_t *ctx, struct error *err);
 
 #endif /* !FLUX_SECURITY_LIB_SIGN_INFO_H */

@@ -7,6 +7,7 @@
 #define _GNU_SOURCE
 #include <errno.h>
 #include <fcntl.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
@@ -223,6 +224,111 @@ static int remove_dir (void **state)
     return 0;
 }
 
+/* imp_config_check_each(): every part's first problem, each once. */
+struct reports {
+    int count;
+    char text[8][ERROR_TEXT_MAX];
+    int errnum[8];
+};
+
+static void collect (int errnum, const char *text, void *arg)
+{
+    struct reports *r = arg;
+
+    assert_true (r->count < 8);
+    r->errnum[r->count] = errnum;
+    snprintf (r->text[r->count], sizeof (r->text[0]), "%s", text);
+    r->count++;
+}
+
+static int check_each (const char *toml, int flags, struct reports *r)
+{
+    struct cf *cf = parse ("imp.toml", toml);
+    int n;
+
+    memset (r, 0, sizeof (*r));
+    n = imp_config_check_each (cf, flags, collect, r);
+    cf_destroy (cf);
+    return n;
+}
+
+static void test_check_each_hostile (void **state)
+{
+    struct cf *cf = parse ("imp.toml", "");
+    struct reports r = {0};
+
+    errno = 0;
+    assert_int_equal (imp_config_check_each (NULL, 0, collect, &r), -1);
+    assert_int_equal (errno, EINVAL);
+    assert_int_equal (imp_config_check_each (cf, 0, NULL, &r), -1);
+    assert_int_equal (imp_config_check_each (cf, 0x80, collect, &r), -1);
+    assert_int_equal (r.count, 0);
+    cf_destroy (cf);
+}
+
+static void test_check_each_all_parts (void **state)
+{
+    struct reports r;
+
+    assert_int_equal (check_each ("allow-sudo = 1\n"
+                                  "bogus = true\n"
+                                  "[exec]\n"
+                                  "allowed-shell = []\n"
+                                  "[run.x]\n"
+                                  "path = 3\n"
+                                  "[ca]\n"
+                                  "max-cert-ttl = 1\n",
+                                  0, &r),
+                      5);
+    assert_int_equal (r.count, 5);
+    assert_string_equal (r.text[0],
+                         "imp.toml:1: 'allow-sudo' must be of type bool");
+    assert_int_equal (r.errnum[0], EINVAL);
+    assert_string_equal (r.text[1], "imp.toml:2: key 'bogus' is unknown");
+    assert_string_equal (r.text[2],
+                         "imp.toml:4: key 'exec.allowed-shell' is unknown");
+    assert_string_equal (r.text[3],
+                         "imp.toml:6: 'run.x.path' must be of type string");
+    assert_string_equal (r.text[4],
+                         "imp.toml:7: 'ca.max-sign-ttl' must be set");
+    assert_int_equal (r.errnum[4], ENOENT);
+}
+
+static void test_check_each_once (void **state)
+{
+    struct reports r;
+
+    /* An unknown top-level key is reported by the top part only. */
+    assert_int_equal (check_each ("bogus = 1\n[run.x]\npath = \"/x\"\n", 0, &r),
+                      1);
+    assert_string_equal (r.text[0], "imp.toml:1: key 'bogus' is unknown");
+    /* An unknown table too; each top-level type once; only the first
+     * unknown top-level key. */
+    assert_int_equal (check_each ("[bogus]\n", 0, &r), 1);
+    assert_int_equal (check_each ("exec = 1\nca = 2\nx = 1\ny = 2\n", 0, &r),
+                      3);
+    assert_string_equal (r.text[0], "imp.toml:1: 'exec' must be of type table");
+    assert_string_equal (r.text[1], "imp.toml:2: 'ca' must be of type table");
+    assert_string_equal (r.text[2], "imp.toml:3: key 'x' is unknown");
+    /* Every [run.<name>] on its own. */
+    assert_int_equal (check_each ("[run.a]\npath = 1\n[run.b]\nenv = 2\n"
+                                  "[run.c]\npath = \"/x\"\n",
+                                  0, &r),
+                      2);
+    assert_string_equal (r.text[0],
+                         "imp.toml:2: 'run.a.path' must be of type string");
+    assert_string_equal (r.text[1], "imp.toml:4: key 'run.b.env' is unknown");
+    /* A [run] entry that is not a table: [run] as a whole. */
+    assert_int_equal (check_each ("[run]\nx = 1\n", 0, &r), 1);
+    assert_string_equal (r.text[0],
+                         "imp.toml:2: 'run.x' must be of type table");
+    /* [sign] only with IMP_CONFIG_SIGN, as imp_config_check(). */
+    assert_int_equal (check_each ("[sign]\nmax-ttl = 1\n", 0, &r), 1);
+    assert_int_equal (check_each ("[sign]\nmax-ttl = 1\n", IMP_CONFIG_SIGN, &r),
+                      0);
+    assert_int_equal (check_each ("", 0, &r), 0);
+}
+
 static void write_file (const char *name, const char *content)
 {
     char path[128];
@@ -317,6 +423,9 @@ int main (void)
         cmocka_unit_test (test_full_example),
         cmocka_unit_test (test_log_level),
         cmocka_unit_test (test_allow_sudo),
+        cmocka_unit_test (test_check_each_hostile),
+        cmocka_unit_test (test_check_each_all_parts),
+        cmocka_unit_test (test_check_each_once),
         cmocka_unit_test_setup_teardown (test_load_no_match, make_dir,
                                          remove_dir),
         cmocka_unit_test_setup_teardown (test_load_missing_dir, make_dir,

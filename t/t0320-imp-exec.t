@@ -1,0 +1,544 @@
+#!/bin/sh
+test_description='flux-imp exec: run a job shell as the user who signed J
+
+The privileged cases run test-imp-fixedpath (the installed code with its
+configuration directories fixed under the build directory) staged setuid
+root, as the instance owner (fluxowner), with jobs signed by the guest
+(fluxguest) through a private munged.  The unprivileged cases run the
+build-tree test-imp (not setuid) with allow-unprivileged-exec.'
+
+. "$(dirname "$0")/sharness.sh"
+
+fixture_report
+
+IMP_BUILD=$FLUX_BUILD_DIR/src/imp
+TEST_IMP=$IMP_BUILD/test-imp
+FIXED_IMP=$IMP_BUILD/test-imp-fixedpath
+
+# Who runs the unprivileged tests: the owner account as root, or the
+# caller itself when it is not root.
+if test_have_prereq ROOT; then
+    if test_have_prereq ACCOUNTS; then
+        test_set_prereq UNPRIV
+        ME=$OWNER
+    fi
+else
+    test_set_prereq UNPRIV
+    ME=$(id -un)
+fi
+unpriv () {
+    if test_have_prereq ROOT; then
+        run_as "$OWNER" "$@"
+    else
+        "$@"
+    fi
+}
+
+FIXED_PATTERN=$(grep -a -o '/[ -~]*/imp-fixed/conf\.d/\*\.toml' "$FIXED_IMP" \
+    2>/dev/null | head -n 1)
+FIXED_CONFD=${FIXED_PATTERN%/\*.toml}
+FIXED_TOP=${FIXED_CONFD%/conf.d}
+FIXED_SECD=$FIXED_TOP/security/conf.d
+
+# Why the fixed configuration directories cannot serve ("" if they can):
+# every directory from / down to them must be root-owned, not writable by
+# group or other unless sticky, and searchable.
+fixed_path_problem () {
+    test -n "$FIXED_PATTERN" || {
+        echo "no fixed pattern found in $FIXED_IMP"
+        return
+    }
+    test "$FIXED_TOP" = "$FLUX_BUILD_DIR/t/imp-fixed" || {
+        echo "unexpected fixed pattern $FIXED_PATTERN"
+        return
+    }
+    _d=$(dirname "$FIXED_TOP")
+    while :; do
+        if test -L "$_d" || ! test -d "$_d"; then
+            echo "$_d is a symbolic link or not a directory"
+            return
+        fi
+        _m=$((0$(stat -c %a "$_d")))
+        if test "$(stat -c %u "$_d")" != 0; then
+            echo "$_d is not owned by root"
+            return
+        elif test $((_m & 022)) != 0 && test $((_m & 01000)) = 0; then
+            echo "$_d is writable by group or other"
+            return
+        elif test $((_m & 01)) = 0; then
+            echo "$_d is not searchable by other users"
+            return
+        fi
+        test "$_d" = / && return
+        _d=$(dirname "$_d")
+    done
+}
+if test_have_prereq SETUID,ACCOUNTS,MUNGE; then
+    _why=$(fixed_path_problem)
+    if test -z "$_why"; then
+        test_set_prereq PRIV
+    else
+        echo "# fixed configuration path unusable: $_why"
+    fi
+else
+    echo "# privileged exec tests need SETUID, ACCOUNTS and MUNGE"
+fi
+
+# The fixture directory, root-owned 0755 under /tmp: configurations,
+# flux-sign, the shells that are not runnable, and a sticky scratch
+# directory where the job shells write.  Removed at exit.
+test_expect_success 'create the fixture directory' '
+    FIX=$(mktemp -d /tmp/t0320.XXXXXX) &&
+    fixture_atexit rm -rf "$FIX" &&
+    chmod 755 "$FIX" &&
+    cp "$FLUX_BUILD_DIR/src/cmd/flux-sign" "$TEST_IMP" "$FIX/" &&
+    chmod 755 "$FIX/flux-sign" "$FIX/test-imp" &&
+    printf "#!/bin/sh\nexit 0\n" >"$FIX/noexec" &&
+    chmod 644 "$FIX/noexec" &&
+    mkdir "$FIX/out" &&
+    chmod 1777 "$FIX/out" &&
+    echo "$FIX" >fixdir
+'
+FIX=$(cat fixdir 2>/dev/null)
+FS=$FIX/flux-sign
+OUT=$FIX/out
+
+# input J: the exec input holding J.
+input () {
+    printf "{\"J\":\"%s\"}\n" "$1"
+}
+
+#
+# Not setuid: test-imp with allow-unprivileged-exec, the none mechanism
+#
+# uconf [MORE]: the configuration of test-imp, with MORE under [exec].
+uconf () {
+    mkdir -p "$FIX/u" && chmod 755 "$FIX/u" &&
+    cat >"$FIX/u/imp.toml" <<-EOF &&
+	[sign]
+	max-ttl = 3600
+	default-type = "none"
+	allowed-types = ["none"]
+	[exec]
+	allowed-users = ["$ME"]
+	allowed-shells = ["/bin/sh", "$FIX/noexec", "$FIX/missing"]
+	${1:-allow-unprivileged-exec = true}
+	EOF
+    chmod 644 "$FIX/u/imp.toml"
+}
+UPATTERN=$FIX/u/*.toml
+timp () {
+    unpriv env FLUX_IMP_CONFIG_PATTERN="$UPATTERN" "$FIX/test-imp" "$@"
+}
+
+test_expect_success UNPRIV 'unprivileged: sign a job with none' '
+    uconf &&
+    echo "{}" | unpriv "$FS" -c "$FIX/u/imp.toml" sign >J.none &&
+    input "$(cat J.none)" >in.none
+'
+
+test_expect_success UNPRIV 'unprivileged: the shell runs as the caller, with a warning' '
+    timp exec /bin/sh -c "id -u; pwd" <in.none >out 2>err &&
+    printf "%s\n/\n" "$(unpriv id -u)" >expected &&
+    test_cmp expected out &&
+    echo "flux-imp: Warning: Running without privilege, userid switching not available" >expected &&
+    test_cmp expected err
+'
+
+test_expect_success UNPRIV 'unprivileged: the exit status is propagated' '
+    test_expect_code 42 timp exec /bin/sh -c "exit 42" <in.none 2>/dev/null
+'
+
+test_expect_success UNPRIV 'unprivileged: allowed-shells is enforced too' '
+    test_expect_code 1 timp exec /bin/bash -c true <in.none 2>err &&
+    grep "^flux-imp: Fatal: exec: shell not in allowed-shells\$" err
+'
+
+test_expect_success UNPRIV 'unprivileged: loader variables never reach the shell' '
+    unpriv env FLUX_IMP_CONFIG_PATTERN="$UPATTERN" LD_PRELOAD=/nonexistent.so \
+        LD_LIBRARY_PATH=/tmp GCONV_PATH=/tmp MALLOC_CHECK_=3 \
+        GLIBC_TUNABLES=glibc.malloc.check=3 BASH_ENV=/tmp/x TMPDIR=/tmp \
+        FLUX_KVS_NAMESPACE=job-1 "$FIX/test-imp" exec /bin/sh -c env \
+        <in.none >env.out 2>/dev/null &&
+    grep "^FLUX_KVS_NAMESPACE=job-1\$" env.out &&
+    ! grep -E "^(LD_|GCONV_PATH=|MALLOC_|GLIBC_TUNABLES=|BASH_ENV=|TMPDIR=)" env.out
+'
+
+test_expect_success UNPRIV 'unprivileged: without allow-unprivileged-exec it is refused' '
+    uconf "allow-unprivileged-exec = false" &&
+    test_expect_code 1 timp exec /bin/sh -c true <in.none 2>err &&
+    echo "flux-imp: Fatal: exec: IMP not installed setuid, operation disabled." >expected &&
+    test_cmp expected err &&
+    uconf "# no allow-unprivileged-exec" &&
+    test_expect_code 1 timp exec /bin/sh -c true <in.none 2>err &&
+    test_cmp expected err &&
+    uconf
+'
+
+test_expect_success UNPRIV 'unprivileged: a shell that does not exist exits 127' '
+    test_expect_code 127 timp exec "$FIX/missing" x <in.none 2>err &&
+    grep "^flux-imp: Fatal: $FIX/missing: No such file or directory\$" err
+'
+
+test_expect_success UNPRIV 'unprivileged: a shell that is not executable exits 126' '
+    test_expect_code 126 timp exec "$FIX/noexec" x <in.none 2>err &&
+    grep "^flux-imp: Fatal: $FIX/noexec: Permission denied\$" err
+'
+
+#
+# Setuid: test-imp-fixedpath as the owner, jobs signed by the guest
+#
+# fixed_conf: the IMP configuration on stdin, and the security
+# configuration using the private munged, all root-owned.
+fixed_conf () {
+    rm -rf "$FIXED_TOP" &&
+    mkdir -p "$FIXED_CONFD" "$FIXED_SECD" &&
+    chmod 755 "$FIXED_TOP" "$FIXED_CONFD" "$FIXED_TOP/security" \
+        "$FIXED_SECD" &&
+    cat >"$FIXED_CONFD/imp.toml" &&
+    cp "$FIX/sign.toml" "$FIXED_SECD/sign.toml" &&
+    chmod 644 "$FIXED_CONFD/imp.toml" "$FIXED_SECD/sign.toml"
+}
+# the usual IMP configuration, with MORE lines under [exec]
+good_conf () {
+    fixed_conf <<-EOF
+	[exec]
+	allowed-users = ["$OWNER"]
+	allowed-shells = ["/bin/sh", "$FIX/noexec", "$FIX/missing"]
+	$1
+	EOF
+}
+# simp ARG...: the setuid IMP as the owner
+simp () {
+    run_as "$OWNER" "$SIMP" "$@"
+}
+
+test_expect_success PRIV 'setuid: start munged, stage the IMP, sign jobs' '
+    munge_start &&
+    printf "[sign]\nmax-ttl = 3600\ndefault-type = \"munge\"\n" >"$FIX/sign.toml" &&
+    printf "allowed-types = [\"munge\"]\n[sign.munge]\n" >>"$FIX/sign.toml" &&
+    printf "socket-path = \"%s\"\n" "$MUNGE_SOCKET" >>"$FIX/sign.toml" &&
+    chmod 644 "$FIX/sign.toml" &&
+    fixture_atexit rm -rf "$FIXED_TOP" &&
+    good_conf &&
+    SIMP=$(stage_setuid "$FIXED_IMP" flux-imp) &&
+    echo "{}" | run_as "$GUEST" "$FS" -c "$FIX/sign.toml" sign >J.guest &&
+    input "$(cat J.guest)" >in.guest &&
+    echo "{}" | "$FS" -c "$FIX/sign.toml" sign >J.root &&
+    input "$(cat J.root)" >in.root &&
+    echo "{}" | run_as "$OWNER" "$FS" -c "$FIX/sign.toml" sign >J.owner &&
+    input "$(cat J.owner)" >in.owner
+'
+
+test_expect_success PRIV 'setuid: the shell runs as the guest: ids, groups, cwd' '
+    simp exec /bin/sh -c "id -u; id -ru; id -g; id -G; pwd" <in.guest >out 2>err &&
+    printf "%s\n%s\n%s\n%s\n/\n" $GUEST_UID $GUEST_UID $GUEST_GID \
+        "$(id -G $GUEST)" >expected &&
+    test_cmp expected out &&
+    test_must_be_empty err
+'
+
+test_expect_success PRIV 'setuid: the IMP stays the parent, real uid the owner' '
+    simp exec /bin/sh -c "ps -o ruid=,euid= -p \$PPID" <in.guest >out &&
+    echo "$OWNER_UID 0" >expected &&
+    tr -s " " <out | sed "s/^ //" >got &&
+    test_cmp expected got
+'
+
+test_expect_success PRIV 'setuid: the owner own job runs as the owner' '
+    simp exec /bin/sh -c "id -u" <in.owner >out &&
+    echo $OWNER_UID >expected &&
+    test_cmp expected out
+'
+
+test_expect_success PRIV 'setuid: the exit status is propagated' '
+    test_expect_code 7 simp exec /bin/sh -c "exit 7" <in.guest
+'
+
+test_expect_success PRIV 'setuid: arguments reach the shell unchanged' '
+    simp exec /bin/sh -c "printf \"%s|\" \"\$0\" \"\$@\"" a "b c" "" <in.guest >out &&
+    printf "a|b c||" >expected &&
+    test_cmp expected out
+'
+
+test_expect_success PRIV 'setuid: loader variables never reach the shell, FLUX_* do' '
+    run_as "$OWNER" env LD_PRELOAD=/nonexistent.so LD_LIBRARY_PATH=/tmp \
+        LD_AUDIT=/tmp/x.so GCONV_PATH=/tmp MALLOC_CHECK_=3 MALLOC_TRACE=/tmp/m \
+        GLIBC_TUNABLES=glibc.malloc.check=3 NLSPATH=/tmp LOCPATH=/tmp \
+        HOSTALIASES=/tmp/h RES_OPTIONS=debug BASH_ENV=/tmp/x ENV=/tmp/x \
+        FLUX_URI=local:///x FLUX_KVS_NAMESPACE=job-1 PATH=/usr/bin:/bin \
+        "$SIMP" exec /bin/sh -c env <in.guest >env.out 2>/dev/null &&
+    grep "^FLUX_URI=local:///x\$" env.out &&
+    grep "^FLUX_KVS_NAMESPACE=job-1\$" env.out &&
+    grep "^PATH=/usr/bin:/bin\$" env.out &&
+    ! grep -E "^(LD_|GCONV_PATH|MALLOC_|GLIBC_TUNABLES|NLSPATH|LOCPATH|HOSTALIASES|RES_OPTIONS|BASH_ENV|ENV)=" env.out
+'
+
+test_expect_success PRIV 'setuid: stdin is left alone with FLUX_IMP_EXEC_HELPER' '
+    cp in.guest "$FIX/in.guest" &&
+    chmod 644 "$FIX/in.guest" &&
+    printf "#!/bin/sh\ncat %s\n" "$FIX/in.guest" >"$FIX/helper" &&
+    chmod 755 "$FIX/helper" &&
+    echo "stdin for the shell" >stdin &&
+    run_as "$OWNER" env FLUX_IMP_EXEC_HELPER="$FIX/helper  jobid	1" \
+        "$SIMP" exec /bin/sh -c "cat" <stdin >out 2>err &&
+    test_cmp stdin out
+'
+
+test_expect_success PRIV 'setuid: a failing helper' '
+    printf "#!/bin/sh\nexit 3\n" >"$FIX/fail" &&
+    chmod 755 "$FIX/fail" &&
+    test_expect_code 1 run_as "$OWNER" env FLUX_IMP_EXEC_HELPER="$FIX/fail 1" \
+        "$SIMP" exec /bin/sh -c true </dev/null 2>err &&
+    echo "flux-imp: Fatal: exec: helper $FIX/fail 1 failed with status=0x0300" >expected &&
+    test_cmp expected err
+'
+
+test_expect_success PRIV 'setuid: a helper that does not exist' '
+    test_expect_code 1 run_as "$OWNER" env FLUX_IMP_EXEC_HELPER=/nonexistent \
+        "$SIMP" exec /bin/sh -c true </dev/null 2>err &&
+    grep "^imp: popen: /nonexistent: No such file or directory\$" err &&
+    grep "exec: helper /nonexistent failed with status=0x7f00\$" err
+'
+
+test_expect_success PRIV 'setuid: an empty helper' '
+    test_expect_code 1 run_as "$OWNER" env FLUX_IMP_EXEC_HELPER=" 	" \
+        "$SIMP" exec /bin/sh -c true </dev/null 2>err &&
+    echo "flux-imp: Fatal: exec: FLUX_IMP_EXEC_HELPER is empty" >expected &&
+    test_cmp expected err
+'
+
+test_expect_success PRIV 'setuid: a helper that prints nothing' '
+    test_expect_code 1 run_as "$OWNER" env FLUX_IMP_EXEC_HELPER=/bin/true \
+        "$SIMP" exec /bin/sh -c true </dev/null 2>err &&
+    grep "^flux-imp: Fatal: exec: invalid json input: " err
+'
+
+test_expect_success PRIV 'setuid: a helper that prints too much is killed' '
+    test_expect_code 1 run_as "$OWNER" env FLUX_IMP_EXEC_HELPER="/usr/bin/yes" \
+        "$SIMP" exec /bin/sh -c true </dev/null 2>err &&
+    grep "^flux-imp: Fatal: exec: helper /usr/bin/yes: output exceeds 16777216 bytes\$" err
+'
+
+test_expect_success PRIV 'setuid: garbage, empty and oversized input' '
+    echo "not json" >garbage &&
+    test_expect_code 1 simp exec /bin/sh -c true <garbage 2>err &&
+    grep "^flux-imp: Fatal: exec: invalid json input: " err &&
+    test_expect_code 1 simp exec /bin/sh -c true </dev/null 2>err &&
+    grep "^flux-imp: Fatal: exec: invalid json input: " err &&
+    head -c 17000000 /dev/zero | tr "\\0" " " >big &&
+    test_expect_code 1 simp exec /bin/sh -c true <big 2>err &&
+    grep "^flux-imp: Fatal: exec: invalid json input: input exceeds 16777216 bytes\$" err
+'
+
+test_expect_success PRIV 'setuid: J missing, or of the wrong type' '
+    echo "{\"options\":{}}" >noJ &&
+    test_expect_code 1 simp exec /bin/sh -c true <noJ 2>err &&
+    echo "flux-imp: Fatal: exec: invalid json input: Object item not found: J" >expected &&
+    test_cmp expected err &&
+    echo "{\"J\":42}" >intJ &&
+    test_expect_code 1 simp exec /bin/sh -c true <intJ 2>err &&
+    grep "^flux-imp: Fatal: exec: invalid json input: " err
+'
+
+test_expect_success PRIV 'setuid: a tampered J is refused' '
+    bad=$(sed "s/^\([^.]*\)\.[^.]*\./\1.$(printf "{\"x\":1}" | base64)./" J.guest) &&
+    input "$bad" >in.bad &&
+    test_expect_code 1 simp exec /bin/sh -c true <in.bad 2>err &&
+    grep "^flux-imp: Fatal: exec: signature validation failed: " err
+'
+
+test_expect_success PRIV 'setuid: a J of another munge key is refused' '
+    munge_start otherkey &&
+    sed "s|$(munge_socket munge)|$(munge_socket otherkey)|" "$FIX/sign.toml" \
+        >"$FIX/other.toml" && chmod 644 "$FIX/other.toml" &&
+    echo "{}" | run_as "$GUEST" "$FS" -c "$FIX/other.toml" sign >J.other &&
+    munge_stop otherkey &&
+    input "$(cat J.other)" >in.other &&
+    test_expect_code 1 simp exec /bin/sh -c true <in.other 2>err &&
+    grep "^flux-imp: Fatal: exec: signature validation failed: " err
+'
+
+test_expect_success PRIV 'setuid: a J signed by root is refused' '
+    test_expect_code 1 simp exec /bin/sh -c true <in.root 2>err &&
+    echo "flux-imp: Fatal: exec: switching to user root not supported" >expected &&
+    test_cmp expected err
+'
+
+test_expect_success PRIV 'setuid: a caller not in allowed-users is refused' '
+    test_expect_code 1 run_as "$GUEST" "$SIMP" exec /bin/sh -c true <in.guest 2>err &&
+    echo "flux-imp: Fatal: exec: user $GUEST not in allowed-users list" >expected &&
+    test_cmp expected err
+'
+
+test_expect_success PRIV 'setuid: a shell not in allowed-shells is refused' '
+    test_expect_code 1 simp exec /bin/bash -c "id -u" <in.guest >out 2>err &&
+    echo "flux-imp: Fatal: exec: shell not in allowed-shells" >expected &&
+    test_cmp expected err &&
+    test_must_be_empty out
+'
+
+test_expect_success PRIV 'setuid: a relative shell path is refused' '
+    test_expect_code 1 simp exec sh -c "id -u" <in.guest >out 2>err &&
+    grep "^flux-imp: Fatal: exec: shell not in allowed-shells (sh is not an absolute path)\$" err &&
+    test_must_be_empty out
+'
+
+test_expect_success PRIV 'setuid: too few arguments' '
+    test_expect_code 1 simp exec /bin/sh <in.guest 2>err &&
+    echo "flux-imp: Fatal: exec: missing arguments to exec subcommand" >expected &&
+    test_cmp expected err
+'
+
+test_expect_success PRIV 'setuid: a shell that does not exist exits 127' '
+    test_expect_code 127 simp exec "$FIX/missing" x <in.guest 2>err &&
+    grep "^flux-imp: Fatal: $FIX/missing: No such file or directory\$" err
+'
+
+test_expect_success PRIV 'setuid: a shell that is not executable exits 126' '
+    test_expect_code 126 simp exec "$FIX/noexec" x <in.guest 2>err &&
+    grep "^flux-imp: Fatal: $FIX/noexec: Permission denied\$" err
+'
+
+test_expect_success PRIV 'setuid: device containment is refused, not ignored' '
+    printf "{\"J\":\"%s\",\"options\":{\"DevicePolicy\":\"closed\"}}" \
+        "$(cat J.guest)" >in.dev &&
+    test_expect_code 1 simp exec /bin/sh -c "id -u" <in.dev >out 2>err &&
+    grep "^flux-imp: Fatal: exec: failed to apply device containment policy: " err &&
+    test_must_be_empty out &&
+    printf "{\"J\":\"%s\",\"options\":{\"DevicePolicy\":\"auto\",\"DeviceAllow\":[]}}" \
+        "$(cat J.guest)" >in.auto &&
+    simp exec /bin/sh -c "id -u" <in.auto >out &&
+    echo $GUEST_UID >expected &&
+    test_cmp expected out
+'
+
+test_expect_success PRIV 'setuid: pam-support = true is refused (no PAM in this build)' '
+    good_conf "pam-support = true" &&
+    test_expect_code 1 simp exec /bin/sh -c "id -u" <in.guest >out 2>err &&
+    echo "flux-imp: Fatal: exec: pam-support=true, but IMP was built without --enable-pam" >expected &&
+    test_cmp expected err &&
+    test_must_be_empty out &&
+    good_conf
+'
+
+test_expect_success PRIV 'setuid: no allowed-users or allowed-shells: nobody, nothing' '
+    fixed_conf <<-EOF &&
+	[exec]
+	allowed-shells = ["/bin/sh"]
+	EOF
+    test_expect_code 1 simp exec /bin/sh -c true <in.guest 2>err &&
+    grep "exec: user $OWNER not in allowed-users list" err &&
+    fixed_conf <<-EOF &&
+	[exec]
+	allowed-users = ["$OWNER"]
+	EOF
+    test_expect_code 1 simp exec /bin/sh -c true <in.guest 2>err &&
+    grep "exec: shell not in allowed-shells" err &&
+    good_conf
+'
+
+# A python3 that the owner can run (a receiver of sd_notify messages).
+if test_have_prereq ACCOUNTS; then
+    for PY in /usr/bin/python3 "$(command -v python3)"; do
+        if test -n "$PY" && run_as "$OWNER" "$PY" -c "" 2>/dev/null; then
+            test_set_prereq PYTHON
+            break
+        fi
+    done
+fi
+
+# receiver.py SOCKET FILE N: receive N datagrams on SOCKET (20 s at
+# most) and write them to FILE, each followed by a line "--".
+cat >receiver.py <<'EOF'
+import os, socket, sys
+s = socket.socket(socket.AF_UNIX, socket.SOCK_DGRAM)
+s.bind(sys.argv[1])
+s.settimeout(20)
+with open(sys.argv[2] + ".tmp", "w") as out:
+    for i in range(int(sys.argv[3])):
+        out.write(s.recv(4096).decode() + "\n--\n")
+os.rename(sys.argv[2] + ".tmp", sys.argv[2])
+EOF
+
+test_expect_success PRIV,PYTHON 'setuid: sd_notify to NOTIFY_SOCKET, sent as the caller' '
+    mkdir "$OUT/notify" &&
+    chown $OWNER_UID "$OUT/notify" &&
+    chmod 700 "$OUT/notify" &&
+    cp receiver.py "$FIX/receiver.py" &&
+    chmod 644 "$FIX/receiver.py" &&
+    run_as "$OWNER" "$PY" "$FIX/receiver.py" \
+        "$OUT/notify/sock" "$OUT/notify/msgs" 2 \
+        </dev/null 3>&- 4>&- 5>&- 6>&- &
+    rcv_pid=$!
+    fixture_poll 100 test -S "$OUT/notify/sock" &&
+    test_expect_code 3 run_as "$OWNER" env NOTIFY_SOCKET="$OUT/notify/sock" \
+        "$SIMP" exec /bin/sh -c "exit 3" <in.guest 2>err &&
+    test_must_be_empty err &&
+    wait $rcv_pid &&
+    cat >expected <<-EOF &&
+	READY=1
+	STATUS=IMP is monitoring child and forwarding signals
+	--
+	STOPPING=1
+	STATUS=IMP child exited (3), waiting for cgroup
+	--
+	EOF
+    test_cmp expected "$OUT/notify/msgs"
+'
+
+test_expect_success PRIV 'setuid: NOTIFY_SOCKET the caller cannot reach: a warning' '
+    mkdir "$FIX/rootonly" &&
+    chmod 700 "$FIX/rootonly" &&
+    run_as "$OWNER" env NOTIFY_SOCKET="$FIX/rootonly/sock" \
+        "$SIMP" exec /bin/sh -c "id -u" <in.guest >out 2>err &&
+    echo $GUEST_UID >expected &&
+    test_cmp expected out &&
+    grep "^flux-imp: Warning: NOTIFY_SOCKET: sendto: Permission denied\$" err
+'
+
+# sig_test SIGNAL CODE: the IMP gets SIGNAL while the shell sleeps; the
+# IMP must exit with CODE as a shell sees it.  The job shell records its
+# pid and its parent's, which is the IMP.
+sig_test () {
+    pids=$OUT/pids.$1
+    run_as "$OWNER" "$SIMP" exec /bin/sh \
+        -c "echo \$\$ \$PPID >$pids.tmp && mv $pids.tmp $pids && exec sleep 60" \
+        <in.guest 3>&- 4>&- 5>&- 6>&- &
+    bg_pid=$!
+    fixture_poll 100 test -s "$pids" &&
+    read shell_pid imp_pid <"$pids" &&
+    test "$(cat /proc/$imp_pid/comm)" = flux-imp &&
+    kill -s $1 $imp_pid &&
+    { wait $bg_pid; rc=$?; } &&
+    echo "exit code $rc" &&
+    test $rc = $2 &&
+    ! kill -0 $shell_pid 2>/dev/null
+}
+
+test_expect_success PRIV 'setuid: SIGTERM is forwarded: exit 143' '
+    sig_test TERM 143
+'
+
+test_expect_success PRIV 'setuid: SIGINT is forwarded: exit 130' '
+    sig_test INT 130
+'
+
+test_expect_success PRIV 'setuid: SIGUSR1 kills the job: exit 137' '
+    sig_test USR1 137
+'
+
+test_expect_success PRIV 'setuid: SIGHUP is forwarded: exit 129' '
+    sig_test HUP 129
+'
+
+test_expect_success PRIV 'setuid: a helper that hangs is killed after 60 seconds' '
+    start=$(date +%s) &&
+    test_expect_code 1 run_as "$OWNER" env FLUX_IMP_EXEC_HELPER="/bin/sleep 600" \
+        "$SIMP" exec /bin/sh -c true </dev/null 2>err &&
+    end=$(date +%s) &&
+    grep "^flux-imp: Fatal: exec: helper /bin/sleep 600 timed out after 60 seconds\$" err &&
+    test $((end - start)) -ge 59 && test $((end - start)) -le 90
+'
+
+test_done

@@ -54,11 +54,9 @@
 #include "flux/security/context.h"
 #include "flux/security/secret.h"
 #include "flux/security/version.h"
+#include "cmd_util.h"
 
 enum {
-    EXIT_OK = 0,
-    EXIT_ERR = 1,
-    EXIT_USAGE = 2,
     EXIT_EXPIRED = 3,
     EXIT_NOT_MINE = 4,
     EXIT_REPLAYED = 5,
@@ -66,22 +64,10 @@ enum {
     EXIT_NOT_FOUND = 127,
 };
 
-/* What the option parsers return for --help. */
-#define PARSE_HELP (-1)
-
-#define KiB ((size_t)1024)
-#define MiB ((size_t)1024 * 1024)
-#define MAX_SECRET (256 * KiB)         /* seal: largest secret */
-#define MAX_SEALED (1 * MiB)           /* open: MUNGE's largest request */
-#define MAX_TEXT (64 * MiB)            /* redact: the library's limit */
-#define MAX_ENV_NAME 255               /* open --env NAME */
-#define READ_CHUNK ((size_t)64 * 1024) /* first buffer size of read_all */
-
-struct subcommand {
-    const char *name;
-    int (*run) (int argc, char **argv, const char *config);
-    const char *usage;
-};
+#define MAX_SECRET (256 * KiB) /* seal: largest secret */
+#define MAX_SEALED (1 * MiB)   /* open: MUNGE's largest request */
+#define MAX_TEXT (64 * MiB)    /* redact: the library's limit */
+#define MAX_ENV_NAME 255       /* open --env NAME */
 
 static const char global_usage[] =
     "Usage: flux-secret [--config PATTERN] COMMAND [OPTIONS] [ARGS]\n"
@@ -148,7 +134,7 @@ static int cmd_seal (int argc, char **argv, const char *config);
 static int cmd_open (int argc, char **argv, const char *config);
 static int cmd_redact (int argc, char **argv, const char *config);
 
-static const struct subcommand subcommands[] = {
+static const struct cmd_sub subcommands[] = {
     {"seal", cmd_seal, seal_usage},
     {"open", cmd_open, open_usage},
     {"redact", cmd_redact, redact_usage},
@@ -158,239 +144,6 @@ static const struct subcommand subcommands[] = {
 /* RLIMIT_CORE as the caller set it, given back to open --env's COMMAND. */
 static struct rlimit saved_core_limit;
 static bool saved_core_limit_valid;
-
-static void say (const char *fmt, ...) __attribute__ ((format (printf, 1, 2)));
-
-static void say (const char *fmt, ...)
-{
-    va_list ap;
-
-    va_start (ap, fmt);
-    fputs ("flux-secret: ", stderr);
-    vfprintf (stderr, fmt, ap);
-    fputc ('\n', stderr);
-    va_end (ap);
-}
-
-/* Print a usage error and where to find the usage of the command. */
-static int usage_error (const char *usage, const char *fmt, ...)
-    __attribute__ ((format (printf, 2, 3)));
-
-static int usage_error (const char *usage, const char *fmt, ...)
-{
-    const char *cmd = "";
-    va_list ap;
-
-    va_start (ap, fmt);
-    fputs ("flux-secret: ", stderr);
-    vfprintf (stderr, fmt, ap);
-    fputc ('\n', stderr);
-    va_end (ap);
-    if (usage != global_usage) {
-        for (size_t i = 0; i < SUBCOMMAND_COUNT; i++) {
-            if (subcommands[i].usage == usage)
-                cmd = subcommands[i].name;
-        }
-    }
-    fprintf (stderr, "Try 'flux-secret %s%s--help' for more information.\n",
-             cmd, *cmd ? " " : "");
-    return EXIT_USAGE;
-}
-
-static int help (const char *usage)
-{
-    fputs (usage, stdout);
-    return fflush (stdout) == 0 ? EXIT_OK : EXIT_ERR;
-}
-
-/* A getopt_long() result of '?' or ':' (optstring starts with ':'). */
-static int bad_option (const char *usage, int c, char **argv)
-{
-    const char *opt = argv[optind - 1];
-
-    if (c == ':')
-        return usage_error (usage, "option '%s' needs an argument", opt);
-    if (optopt && strncmp (opt, "--", 2) != 0)
-        return usage_error (usage, "unknown option '-%c'", optopt);
-    return usage_error (usage, "unknown option '%s'", opt);
-}
-
-/* Wipe and free 'len' bytes at 'buf' (NULL is a no-op); keeps errno. */
-static void wipe_free (void *buf, size_t len)
-{
-    if (buf) {
-        int saved_errno = errno;
-        sodium_memzero (buf, len);
-        free (buf);
-        errno = saved_errno;
-    }
-}
-
-/* Double the buffer of read_all(), to at most 'limit' bytes; the old one
- * is wiped (it may hold a secret).
- */
-static int grow (char **bufp, size_t len, size_t *capp, size_t limit)
-{
-    size_t cap = *capp ? *capp * 2 : READ_CHUNK;
-    char *buf;
-
-    if (cap > limit)
-        cap = limit;
-    if (!(buf = malloc (cap)))
-        return -1;
-    if (*bufp)
-        memcpy (buf, *bufp, len);
-    wipe_free (*bufp, *capp);
-    *bufp = buf;
-    *capp = cap;
-    return 0;
-}
-
-/* Read 'fd' to its end into a new NUL-terminated buffer of at most 'max'
- * bytes (plus the NUL) and capacity *capp, which the caller wipes and
- * frees.  Returns 0, or -1 with errno set (EFBIG: more than 'max' bytes).
- */
-static int
-read_all (int fd, size_t max, char **bufp, size_t *lenp, size_t *capp)
-{
-    char *buf = NULL;
-    size_t cap = 0;
-    size_t len = 0;
-    ssize_t n;
-
-    for (;;) {
-        if (len + 1 >= cap && grow (&buf, len, &cap, max + 2) < 0)
-            goto error;
-        if ((n = read (fd, buf + len, cap - len - 1)) < 0) {
-            if (errno == EINTR)
-                continue;
-            goto error;
-        }
-        if (n == 0)
-            break;
-        len += (size_t)n;
-        if (len > max) {
-            errno = EFBIG;
-            goto error;
-        }
-    }
-    buf[len] = '\0';
-    *bufp = buf;
-    *lenp = len;
-    *capp = cap;
-    return 0;
-error:
-    wipe_free (buf, cap);
-    return -1;
-}
-
-/* The contents of an input: wipe_free (buf, cap) when done. */
-struct input {
-    char *buf;
-    size_t len;
-    size_t cap;
-};
-
-static void input_wipe (struct input *in)
-{
-    wipe_free (in->buf, in->cap);
-    in->buf = NULL;
-    in->len = in->cap = 0;
-}
-
-/* read_all() of 'path', or of stdin when path is NULL or "-".  Prints the
- * error; 'what' and 'limit' (e.g. "256 KiB") describe it.
- */
-static int read_input (const char *path,
-                       size_t max,
-                       const char *what,
-                       const char *limit,
-                       struct input *in)
-{
-    bool use_stdin = !path || strcmp (path, "-") == 0;
-    const char *name = use_stdin ? "stdin" : path;
-    int fd = STDIN_FILENO;
-    int rc;
-
-    if (!use_stdin && (fd = open (path, O_RDONLY | O_CLOEXEC)) < 0) {
-        say ("%s: %s", path, strerror (errno));
-        return -1;
-    }
-    if ((rc = read_all (fd, max, &in->buf, &in->len, &in->cap)) < 0) {
-        if (errno == EFBIG)
-            say ("%s: %s is larger than %s", name, what, limit);
-        else
-            say ("%s: %s", name, strerror (errno));
-    }
-    if (!use_stdin)
-        close (fd);
-    return rc;
-}
-
-static int write_all (int fd, const void *buf, size_t len)
-{
-    const char *p = buf;
-    ssize_t n;
-
-    while (len > 0) {
-        if ((n = write (fd, p, len)) < 0) {
-            if (errno == EINTR)
-                continue;
-            return -1;
-        }
-        p += n;
-        len -= (size_t)n;
-    }
-    return 0;
-}
-
-/* The library's text of the last error of 'ctx'. */
-static void say_ctx (flux_security_t *ctx)
-{
-    const char *text = flux_security_last_error (ctx);
-
-    say ("%s", text ? text : strerror (errno));
-}
-
-/* A context configured from 'pattern' (NULL: the installed conf.d), or
- * NULL with the error printed.
- */
-static flux_security_t *security_open (const char *pattern)
-{
-    flux_security_t *ctx;
-
-    if (!(ctx = flux_security_create (0))) {
-        say ("flux_security_create: %s", strerror (errno));
-        return NULL;
-    }
-    if (flux_security_configure (ctx, pattern) < 0) {
-        say_ctx (ctx);
-        flux_security_destroy (ctx);
-        return NULL;
-    }
-    return ctx;
-}
-
-/* A user name or a decimal uid. */
-static int parse_user (const char *s, int64_t *uidp)
-{
-    struct passwd *pw;
-    char *end;
-    long long n;
-
-    if (*s >= '0' && *s <= '9') {
-        errno = 0;
-        n = strtoll (s, &end, 10);
-        if (errno != 0 || *end != '\0' || n < 0 || n >= (long long)UINT32_MAX)
-            return -1;
-        *uidp = (int64_t)n;
-        return 0;
-    }
-    if (*s == '\0' || !(pw = getpwnam (s)))
-        return -1;
-    *uidp = (int64_t)pw->pw_uid;
-    return 0;
-}
 
 /* A positive decimal number of seconds. */
 static int parse_ttl (const char *s, int *ttlp)
@@ -446,17 +199,17 @@ static int seal_parse (int argc, char **argv, struct seal_opts *o)
     while ((c = getopt_long (argc, argv, ":u:t:nc:h", opts, NULL)) != -1) {
         switch (c) {
         case 'u':
-            if (parse_user (optarg, &o->uid) < 0)
-                return usage_error (seal_usage, "--uid: unknown user '%s'",
-                                    optarg);
+            if (cmd_parse_user (optarg, &o->uid) < 0)
+                return cmd_usage_error (seal_usage, "--uid: unknown user '%s'",
+                                        optarg);
             o->uid_set = true;
             break;
         case 't':
             if (parse_ttl (optarg, &o->ttl) < 0)
-                return usage_error (seal_usage,
-                                    "--ttl: '%s' is not a positive number "
-                                    "of seconds",
-                                    optarg);
+                return cmd_usage_error (seal_usage,
+                                        "--ttl: '%s' is not a positive number "
+                                        "of seconds",
+                                        optarg);
             break;
         case 'n':
             o->strip_newline = true;
@@ -467,15 +220,15 @@ static int seal_parse (int argc, char **argv, struct seal_opts *o)
         case 'h':
             return PARSE_HELP;
         default:
-            return bad_option (seal_usage, c, argv);
+            return cmd_bad_option (seal_usage, c, argv);
         }
     }
     if (optind < argc)
-        return usage_error (seal_usage,
-                            "unexpected argument (the secret is read from "
-                            "stdin, never from the command line)");
+        return cmd_usage_error (seal_usage,
+                                "unexpected argument (the secret is read from "
+                                "stdin, never from the command line)");
     if (!o->uid_set)
-        return usage_error (seal_usage, "--uid USER is required");
+        return cmd_usage_error (seal_usage, "--uid USER is required");
     return EXIT_OK;
 }
 
@@ -483,31 +236,31 @@ static int cmd_seal (int argc, char **argv, const char *config)
 {
     struct seal_opts o = {.config = config};
     flux_security_t *ctx = NULL;
-    struct input in = {0};
+    struct cmd_input in = {0};
     size_t len;
     const char *sealed;
     int rc;
 
     if ((rc = seal_parse (argc, argv, &o)) != EXIT_OK)
-        return rc == PARSE_HELP ? help (seal_usage) : rc;
+        return rc == PARSE_HELP ? cmd_help (seal_usage) : rc;
     rc = EXIT_ERR;
-    if (read_input (NULL, MAX_SECRET, "the secret", "256 KiB", &in) < 0
-        || !(ctx = security_open (o.config)))
+    if (cmd_read_input (NULL, MAX_SECRET, "the secret", "256 KiB", &in) < 0
+        || !(ctx = cmd_security_open (o.config)))
         goto out;
     len = in.len;
     if (o.strip_newline && len > 0 && in.buf[len - 1] == '\n')
         len--;
     if (!(sealed = flux_secret_seal (ctx, o.uid, in.buf, (int)len, o.ttl, 0))) {
-        say_ctx (ctx);
+        cmd_say_ctx (ctx);
         goto out;
     }
     if (printf ("%s\n", sealed) < 0 || fflush (stdout) != 0) {
-        say ("stdout: %s", strerror (errno));
+        cmd_say ("stdout: %s", strerror (errno));
         goto out;
     }
     rc = EXIT_OK;
 out:
-    input_wipe (&in);
+    cmd_input_wipe (&in);
     flux_security_destroy (ctx);
     return rc;
 }
@@ -538,22 +291,23 @@ static bool valid_env_name (const char *s)
 static int open_check (int argc, char **argv, struct open_opts *o)
 {
     if (o->output && o->env)
-        return usage_error (open_usage,
-                            "--output and --env cannot be used together");
+        return cmd_usage_error (open_usage,
+                                "--output and --env cannot be used together");
     if (o->env && !valid_env_name (o->env))
-        return usage_error (open_usage,
-                            "--env: '%s' is not a valid variable name "
-                            "([A-Za-z_][A-Za-z0-9_]*, at most %d characters)",
-                            o->env, MAX_ENV_NAME);
+        return cmd_usage_error (
+            open_usage,
+            "--env: '%s' is not a valid variable name "
+            "([A-Za-z_][A-Za-z0-9_]*, at most %d characters)",
+            o->env, MAX_ENV_NAME);
     if (o->env && optind >= argc)
-        return usage_error (open_usage, "--env NAME needs a COMMAND");
+        return cmd_usage_error (open_usage, "--env NAME needs a COMMAND");
     if (!o->env && optind < argc)
-        return usage_error (open_usage,
-                            "unexpected argument '%s' (a COMMAND needs "
-                            "--env NAME)",
-                            argv[optind]);
+        return cmd_usage_error (open_usage,
+                                "unexpected argument '%s' (a COMMAND needs "
+                                "--env NAME)",
+                                argv[optind]);
     if (o->output && o->output[0] == '\0')
-        return usage_error (open_usage, "--output: FILE is empty");
+        return cmd_usage_error (open_usage, "--output: FILE is empty");
     if (o->env)
         o->command = argv + optind;
     return EXIT_OK;
@@ -590,17 +344,17 @@ static int open_parse (int argc, char **argv, struct open_opts *o)
         case 'h':
             return PARSE_HELP;
         default:
-            return bad_option (open_usage, c, argv);
+            return cmd_bad_option (open_usage, c, argv);
         }
     }
     return open_check (argc, argv, o);
 }
 
 /* One trailing newline is dropped; a NUL byte would cut the string. */
-static int sealed_string (struct input *in)
+static int sealed_string (struct cmd_input *in)
 {
     if (memchr (in->buf, '\0', in->len)) {
-        say ("the sealed string contains a NUL byte");
+        cmd_say ("the sealed string contains a NUL byte");
         return -1;
     }
     if (in->len > 0 && in->buf[in->len - 1] == '\n')
@@ -646,9 +400,9 @@ static int output_create (const char *path)
         open (path, O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, 0600);
     if (fd < 0) {
         if (errno == EEXIST)
-            say ("%s: file exists: not overwriting it", path);
+            cmd_say ("%s: file exists: not overwriting it", path);
         else
-            say ("%s: %s", path, strerror (errno));
+            cmd_say ("%s: %s", path, strerror (errno));
     }
     return fd;
 }
@@ -657,14 +411,14 @@ static int output_create (const char *path)
 static int output_write (const char *path, int fd, const void *buf, size_t len)
 {
     if (!path) {
-        if (write_all (STDOUT_FILENO, buf, len) < 0) {
-            say ("stdout: %s", strerror (errno));
+        if (cmd_write_all (STDOUT_FILENO, buf, len) < 0) {
+            cmd_say ("stdout: %s", strerror (errno));
             return -1;
         }
         return 0;
     }
-    if (write_all (fd, buf, len) < 0 || fsync (fd) < 0) {
-        say ("%s: %s", path, strerror (errno));
+    if (cmd_write_all (fd, buf, len) < 0 || fsync (fd) < 0) {
+        cmd_say ("%s: %s", path, strerror (errno));
         return -1;
     }
     return 0;
@@ -682,12 +436,12 @@ exec_with_secret (const struct open_opts *o, const char *secret, size_t len)
     int errnum;
 
     if (memchr (secret, '\0', len)) {
-        say ("the secret contains a NUL byte: it cannot be put in the "
-             "environment (use --output)");
+        cmd_say ("the secret contains a NUL byte: it cannot be put in the "
+                 "environment (use --output)");
         return EXIT_ERR;
     }
     if (!(entry = malloc (size))) {
-        say ("%s", strerror (errno));
+        cmd_say ("%s", strerror (errno));
         return EXIT_ERR;
     }
     memcpy (entry, o->env, namelen);
@@ -695,8 +449,8 @@ exec_with_secret (const struct open_opts *o, const char *secret, size_t len)
     memcpy (entry + namelen + 1, secret, len);
     entry[size - 1] = '\0';
     if (putenv (entry) != 0) {
-        say ("%s: %s", o->env, strerror (errno));
-        wipe_free (entry, size);
+        cmd_say ("%s: %s", o->env, strerror (errno));
+        cmd_wipe_free (entry, size);
         return EXIT_ERR;
     }
     if (saved_core_limit_valid)
@@ -704,8 +458,8 @@ exec_with_secret (const struct open_opts *o, const char *secret, size_t len)
     execvp (o->command[0], o->command);
     errnum = errno;
     (void)unsetenv (o->env);
-    wipe_free (entry, size);
-    say ("%s: %s", o->command[0], strerror (errnum));
+    cmd_wipe_free (entry, size);
+    cmd_say ("%s: %s", o->command[0], strerror (errnum));
     return errnum == ENOENT ? EXIT_NOT_FOUND : EXIT_CANNOT_EXEC;
 }
 
@@ -722,7 +476,7 @@ static int open_deliver (flux_security_t *ctx,
 
     if (flux_secret_open (ctx, sealed, &secret, &secretsz, &sealer, 0) < 0) {
         errnum = errno;
-        say_ctx (ctx);
+        cmd_say_ctx (ctx);
         return open_status (ctx, errnum);
     }
     if (o->sealer)
@@ -740,27 +494,27 @@ static int cmd_open (int argc, char **argv, const char *config)
 {
     struct open_opts o = {.config = config};
     flux_security_t *ctx = NULL;
-    struct input in = {0};
+    struct cmd_input in = {0};
     int fd = -1;
     int rc;
 
     if ((rc = open_parse (argc, argv, &o)) != EXIT_OK)
-        return rc == PARSE_HELP ? help (open_usage) : rc;
+        return rc == PARSE_HELP ? cmd_help (open_usage) : rc;
     rc = EXIT_ERR;
-    if (read_input (NULL, MAX_SEALED, "the sealed string", "1 MiB", &in) < 0
-        || sealed_string (&in) < 0 || !(ctx = security_open (o.config)))
+    if (cmd_read_input (NULL, MAX_SEALED, "the sealed string", "1 MiB", &in) < 0
+        || sealed_string (&in) < 0 || !(ctx = cmd_security_open (o.config)))
         goto out;
     if (o.output && (fd = output_create (o.output)) < 0)
         goto out;
     rc = open_deliver (ctx, &o, in.buf, fd);
     if (fd >= 0 && close (fd) < 0 && rc == EXIT_OK) {
-        say ("%s: %s", o.output, strerror (errno));
+        cmd_say ("%s: %s", o.output, strerror (errno));
         rc = EXIT_ERR;
     }
     if (fd >= 0 && rc != EXIT_OK)
         (void)unlink (o.output); /* no empty or partial secret left */
 out:
-    input_wipe (&in);
+    cmd_input_wipe (&in);
     flux_security_destroy (ctx);
     return rc;
 }
@@ -788,27 +542,28 @@ static int redact_parse (int argc, char **argv, struct redact_opts *o)
         switch (c) {
         case 'p':
             if (optarg[0] == '\0')
-                return usage_error (redact_usage, "--pattern: GLOB is empty");
+                return cmd_usage_error (redact_usage,
+                                        "--pattern: GLOB is empty");
             o->patterns[o->npatterns++] = optarg;
             break;
         case 'h':
             return PARSE_HELP;
         default:
-            return bad_option (redact_usage, c, argv);
+            return cmd_bad_option (redact_usage, c, argv);
         }
     }
     if (optind < argc)
         o->input = argv[optind++];
     if (optind < argc)
-        return usage_error (redact_usage, "unexpected argument '%s'",
-                            argv[optind]);
+        return cmd_usage_error (redact_usage, "unexpected argument '%s'",
+                                argv[optind]);
     return EXIT_OK;
 }
 
 static int cmd_redact (int argc, char **argv, const char *config)
 {
     struct redact_opts o = {0};
-    struct input in = {0};
+    struct cmd_input in = {0};
     char *out = NULL;
     size_t outlen = 0;
     int rc;
@@ -816,79 +571,42 @@ static int cmd_redact (int argc, char **argv, const char *config)
     (void)config;
     /* at most one pattern per argument, plus the NULL */
     if (!(o.patterns = calloc ((size_t)argc + 1, sizeof (*o.patterns)))) {
-        say ("%s", strerror (errno));
+        cmd_say ("%s", strerror (errno));
         return EXIT_ERR;
     }
     if ((rc = redact_parse (argc, argv, &o)) != EXIT_OK) {
-        rc = rc == PARSE_HELP ? help (redact_usage) : rc;
+        rc = rc == PARSE_HELP ? cmd_help (redact_usage) : rc;
         goto out;
     }
     rc = EXIT_ERR;
-    if (read_input (o.input, MAX_TEXT, "the text", "64 MiB", &in) < 0)
+    if (cmd_read_input (o.input, MAX_TEXT, "the text", "64 MiB", &in) < 0)
         goto out;
     if (!(out = flux_secret_redact (
               in.buf, in.len, o.npatterns ? o.patterns : NULL, &outlen))) {
-        say ("redact: %s", strerror (errno));
+        cmd_say ("redact: %s", strerror (errno));
         goto out;
     }
-    if (write_all (STDOUT_FILENO, out, outlen) < 0) {
-        say ("stdout: %s", strerror (errno));
+    if (cmd_write_all (STDOUT_FILENO, out, outlen) < 0) {
+        cmd_say ("stdout: %s", strerror (errno));
         goto out;
     }
     rc = EXIT_OK;
 out:
-    wipe_free (out, outlen);
-    input_wipe (&in);
+    cmd_wipe_free (out, outlen);
+    cmd_input_wipe (&in);
     free (o.patterns);
     return rc;
 }
 
-static const struct subcommand *subcommand_find (const char *name)
-{
-    for (size_t i = 0; i < SUBCOMMAND_COUNT; i++) {
-        if (strcmp (subcommands[i].name, name) == 0)
-            return &subcommands[i];
-    }
-    return NULL;
-}
-
 int main (int argc, char **argv)
 {
-    static const struct option opts[] = {
-        {"config", required_argument, NULL, 'c'},
-        {"help", no_argument, NULL, 'h'},
-        {"version", no_argument, NULL, 'V'},
-        {0},
+    static const struct cmd_program prog = {
+        "flux-secret",
+        global_usage,
+        subcommands,
+        SUBCOMMAND_COUNT,
     };
-    const struct subcommand *cmd;
-    const char *config = NULL;
-    int c, rc;
 
     no_core_dumps ();
-    opterr = 0;
-    while ((c = getopt_long (argc, argv, "+:c:hV", opts, NULL)) != -1) {
-        switch (c) {
-        case 'c':
-            config = optarg;
-            break;
-        case 'h':
-            return help (global_usage);
-        case 'V':
-            printf ("flux-secret (flux-security) %s\n",
-                    flux_security_version_string ());
-            return fflush (stdout) == 0 ? EXIT_OK : EXIT_ERR;
-        default:
-            return bad_option (global_usage, c, argv);
-        }
-    }
-    if (optind >= argc)
-        return usage_error (global_usage, "a command is required");
-    if (!(cmd = subcommand_find (argv[optind])))
-        return usage_error (global_usage, "unknown command '%s'", argv[optind]);
-    rc = cmd->run (argc - optind, argv + optind, config);
-    if (fflush (stdout) != 0 && rc == EXIT_OK) {
-        say ("stdout: %s", strerror (errno));
-        rc = EXIT_ERR;
-    }
-    return rc;
+    return cmd_main (&prog, argc, argv);
 }

@@ -26,7 +26,8 @@ static const char *program_name (void)
     return program ? program->name : "flux-security";
 }
 
-static void vsay (const char *fmt, va_list ap)
+static __attribute__ ((format (printf, 1, 0))) void
+vsay (const char *fmt, va_list ap)
 {
     fprintf (stderr, "%s: ", program_name ());
     vfprintf (stderr, fmt, ap);

@@ -18,7 +18,6 @@ fixture_report
 
 IMP_BUILD=$FLUX_BUILD_DIR/src/imp
 TEST_IMP=$IMP_BUILD/test-imp
-FIXED_IMP=$IMP_BUILD/test-imp-fixedpath
 VERSION=$(sed -n "s/^ *version: '\([^']*\)',\$/\1/p" \
     "$FLUX_SOURCE_DIR/meson.build" | head -n 1)
 
@@ -432,52 +431,7 @@ test_expect_success ACCOUNTS 'FLUX_TEST_IMP_PATH_PARANOIA turns the file checks 
 #
 # The installed code, setuid root, with a configuration the test controls
 #
-FIXED_PATTERN=$(grep -a -o '/[ -~]*/imp-fixed/conf\.d/\*\.toml' "$FIXED_IMP" \
-    2>/dev/null | head -n 1)
-FIXED_CONFD=${FIXED_PATTERN%/\*.toml}
-FIXED_TOP=${FIXED_CONFD%/conf.d}
-
-# Why the fixed configuration directory cannot serve ("" if it can):
-# every directory from / down to it must be root-owned, not writable by
-# group or other unless sticky, searchable, and not a symbolic link.
-fixed_path_problem () {
-    test -n "$FIXED_PATTERN" || {
-        echo "no fixed pattern found in $FIXED_IMP"
-        return
-    }
-    test "$FIXED_TOP" = "$FLUX_BUILD_DIR/t/imp-fixed" || {
-        echo "unexpected fixed pattern $FIXED_PATTERN"
-        return
-    }
-    _d=$(dirname "$FIXED_TOP")
-    while :; do
-        if test -L "$_d" || ! test -d "$_d"; then
-            echo "$_d is a symbolic link or not a directory"
-            return
-        fi
-        _m=$((0$(stat -c %a "$_d")))
-        if test "$(stat -c %u "$_d")" != 0; then
-            echo "$_d is not owned by root"
-            return
-        elif test $((_m & 022)) != 0 && test $((_m & 01000)) = 0; then
-            echo "$_d is writable by group or other"
-            return
-        elif test $((_m & 01)) = 0; then
-            echo "$_d is not searchable by other users"
-            return
-        fi
-        test "$_d" = / && return
-        _d=$(dirname "$_d")
-    done
-}
-if test_have_prereq SETUID,ACCOUNTS; then
-    _why=$(fixed_path_problem)
-    if test -z "$_why"; then
-        test_set_prereq FIXED
-    else
-        echo "# fixed configuration path unusable: $_why"
-    fi
-fi
+fixed_prereq FIXED SETUID,ACCOUNTS
 
 # fixed_conf [FILE]: replace the fixed conf.d by one holding the TOML of
 # stdin in FILE (default imp.toml), all root-owned, 0755 and 0644.

@@ -13,7 +13,6 @@ fixture_report
 
 IMP_BUILD=$FLUX_BUILD_DIR/src/imp
 TEST_IMP=$IMP_BUILD/test-imp
-FIXED_IMP=$IMP_BUILD/test-imp-fixedpath
 
 # Who runs the unprivileged tests: the owner account as root, or the
 # caller itself when it is not root.
@@ -34,55 +33,7 @@ unpriv () {
     fi
 }
 
-FIXED_PATTERN=$(grep -a -o '/[ -~]*/imp-fixed/conf\.d/\*\.toml' "$FIXED_IMP" \
-    2>/dev/null | head -n 1)
-FIXED_CONFD=${FIXED_PATTERN%/\*.toml}
-FIXED_TOP=${FIXED_CONFD%/conf.d}
-FIXED_SECD=$FIXED_TOP/security/conf.d
-
-# Why the fixed configuration directories cannot serve ("" if they can):
-# every directory from / down to them must be root-owned, not writable by
-# group or other unless sticky, and searchable.
-fixed_path_problem () {
-    test -n "$FIXED_PATTERN" || {
-        echo "no fixed pattern found in $FIXED_IMP"
-        return
-    }
-    test "$FIXED_TOP" = "$FLUX_BUILD_DIR/t/imp-fixed" || {
-        echo "unexpected fixed pattern $FIXED_PATTERN"
-        return
-    }
-    _d=$(dirname "$FIXED_TOP")
-    while :; do
-        if test -L "$_d" || ! test -d "$_d"; then
-            echo "$_d is a symbolic link or not a directory"
-            return
-        fi
-        _m=$((0$(stat -c %a "$_d")))
-        if test "$(stat -c %u "$_d")" != 0; then
-            echo "$_d is not owned by root"
-            return
-        elif test $((_m & 022)) != 0 && test $((_m & 01000)) = 0; then
-            echo "$_d is writable by group or other"
-            return
-        elif test $((_m & 01)) = 0; then
-            echo "$_d is not searchable by other users"
-            return
-        fi
-        test "$_d" = / && return
-        _d=$(dirname "$_d")
-    done
-}
-if test_have_prereq SETUID,ACCOUNTS,MUNGE; then
-    _why=$(fixed_path_problem)
-    if test -z "$_why"; then
-        test_set_prereq PRIV
-    else
-        echo "# fixed configuration path unusable: $_why"
-    fi
-else
-    echo "# privileged exec tests need SETUID, ACCOUNTS and MUNGE"
-fi
+fixed_prereq PRIV SETUID,ACCOUNTS,MUNGE
 
 # The fixture directory, root-owned 0755 under /tmp: configurations,
 # flux-sign, the shells that are not runnable, and a sticky scratch

@@ -1,11 +1,15 @@
 /* sign-bench - wrap and unwrap throughput of libflux-security.
  *
- * Usage: sign-bench [--config PATTERN] [--time SECONDS] [MECH...]
+ * Usage: sign-bench [--config PATTERN] [--time SECONDS] [--runs N]
+ *                   [--size BYTES] [MECH...]
  *
  * For each mechanism (default: none munge curve) and payload size (1 KiB
  * and 64 KiB), wraps in a loop for about SECONDS (default 1), then
  * unwraps the last result in a loop for as long, and prints one line:
  *     <mech> <size> wrap/s=<n> unwrap/s=<n>
+ * With --runs N, each of the two loops is run N times and the median
+ * rate is printed; --size measures that one payload size instead (to
+ * profile one case).
  * A mechanism that cannot wrap prints "<mech> <size> skipped: <error>"
  * and the next one runs.  The configuration pattern comes from --config,
  * else from FLUX_SIGN_BENCH_CONFIG, else the library's default.
@@ -29,16 +33,14 @@
 #include <flux/security/sign.h>
 #include <flux/security/version.h>
 
+#include "bench.h"
+
+#define MAX_RUNS 99
+
 static const char *default_mechs[] = {"none", "munge", "curve", NULL};
-static const int sizes[] = {1024, 64 * 1024};
-
-static double now (void)
-{
-    struct timespec ts;
-
-    clock_gettime (CLOCK_MONOTONIC, &ts);
-    return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
-}
+static int sizes[] = {1024, 64 * 1024};
+static size_t nsizes = 2;
+static int runs = 1;
 
 static const char *last_error (flux_security_t *ctx)
 {
@@ -58,7 +60,7 @@ static double bench_wrap (flux_security_t *ctx,
                           char **lastp)
 {
     const char *s = NULL;
-    double start = now ();
+    double start = bench_now ();
     double elapsed;
     long n = 0;
 
@@ -66,7 +68,7 @@ static double bench_wrap (flux_security_t *ctx,
         if (!(s = flux_sign_wrap (ctx, payload, size, mech, 0)))
             return -1;
         n++;
-    } while ((elapsed = now () - start) < seconds);
+    } while ((elapsed = bench_now () - start) < seconds);
     if (!(*lastp = strdup (s)))
         return -1;
     return (double)n / elapsed;
@@ -81,7 +83,7 @@ bench_unwrap (flux_security_t *ctx, const char *input, int size, double seconds)
     const void *payload;
     int payloadsz;
     int64_t userid;
-    double start = now ();
+    double start = bench_now ();
     double elapsed;
     long n = 0;
 
@@ -93,7 +95,7 @@ bench_unwrap (flux_security_t *ctx, const char *input, int size, double seconds)
             return -1;
         }
         n++;
-    } while ((elapsed = now () - start) < seconds);
+    } while ((elapsed = bench_now () - start) < seconds);
     return (double)n / elapsed;
 }
 
@@ -102,7 +104,7 @@ bench_one (flux_security_t *ctx, const char *mech, int size, double seconds)
 {
     char *payload;
     char *wrapped = NULL;
-    double wrap_rate, unwrap_rate;
+    double wrap_rates[MAX_RUNS] = {0}, unwrap_rates[MAX_RUNS] = {0};
 
     if (!(payload = malloc ((size_t)size))) {
         printf ("%s %d skipped: out of memory\n", mech, size);
@@ -110,15 +112,27 @@ bench_one (flux_security_t *ctx, const char *mech, int size, double seconds)
     }
     for (int i = 0; i < size; i++)
         payload[i] = (char)(i * 31 + 7);
-    if ((wrap_rate = bench_wrap (ctx, mech, payload, size, seconds, &wrapped))
-        < 0)
-        printf ("%s %d skipped: %s\n", mech, size, last_error (ctx));
-    else if ((unwrap_rate = bench_unwrap (ctx, wrapped, size, seconds)) < 0)
-        printf ("%s %d wrap/s=%.0f unwrap failed: %s\n", mech, size, wrap_rate,
-                last_error (ctx));
-    else
-        printf ("%s %d wrap/s=%.0f unwrap/s=%.0f\n", mech, size, wrap_rate,
-                unwrap_rate);
+    for (int r = 0; r < runs; r++) {
+        free (wrapped);
+        wrapped = NULL;
+        if ((wrap_rates[r] =
+                 bench_wrap (ctx, mech, payload, size, seconds, &wrapped))
+            < 0) {
+            printf ("%s %d skipped: %s\n", mech, size, last_error (ctx));
+            goto out;
+        }
+    }
+    for (int r = 0; r < runs; r++) {
+        if ((unwrap_rates[r] = bench_unwrap (ctx, wrapped, size, seconds))
+            < 0) {
+            printf ("%s %d wrap/s=%.0f unwrap failed: %s\n", mech, size,
+                    bench_median (wrap_rates, runs), last_error (ctx));
+            goto out;
+        }
+    }
+    printf ("%s %d wrap/s=%.0f unwrap/s=%.0f\n", mech, size,
+            bench_median (wrap_rates, runs), bench_median (unwrap_rates, runs));
+out:
     fflush (stdout);
     free (wrapped);
     free (payload);
@@ -127,7 +141,7 @@ bench_one (flux_security_t *ctx, const char *mech, int size, double seconds)
 static int usage (FILE *f, int status)
 {
     fprintf (f, "Usage: sign-bench [--config PATTERN] [--time SECONDS]"
-                " [MECH...]\n");
+                " [--runs N] [--size BYTES] [MECH...]\n");
     return status;
 }
 
@@ -136,6 +150,8 @@ int main (int argc, char **argv)
     static const struct option opts[] = {
         {"config", required_argument, NULL, 'c'},
         {"time", required_argument, NULL, 't'},
+        {"runs", required_argument, NULL, 'r'},
+        {"size", required_argument, NULL, 's'},
         {"help", no_argument, NULL, 'h'},
         {0, 0, 0, 0},
     };
@@ -144,17 +160,28 @@ int main (int argc, char **argv)
     double seconds = 1.0;
     flux_security_t *ctx;
     char *end;
+    long n;
     int c;
 
-    while ((c = getopt_long (argc, argv, "c:t:h", opts, NULL)) != -1) {
+    while ((c = getopt_long (argc, argv, "c:t:r:s:h", opts, NULL)) != -1) {
         switch (c) {
         case 'c':
             config = optarg;
             break;
         case 't':
-            seconds = strtod (optarg, &end);
-            if (*end != '\0' || !(seconds > 0 && seconds <= 3600))
+            if (bench_parse_seconds (optarg, &seconds) < 0)
                 return usage (stderr, 2);
+            break;
+        case 'r':
+            if (bench_parse_runs (optarg, MAX_RUNS, &runs) < 0)
+                return usage (stderr, 2);
+            break;
+        case 's':
+            n = strtol (optarg, &end, 10);
+            if (*end != '\0' || n < 1 || n > 64 * 1024 * 1024)
+                return usage (stderr, 2);
+            sizes[0] = (int)n;
+            nsizes = 1;
             break;
         case 'h':
             return usage (stdout, 0);
@@ -179,7 +206,7 @@ int main (int argc, char **argv)
         return 1;
     }
     for (int m = 0; mechs[m]; m++) {
-        for (size_t s = 0; s < sizeof (sizes) / sizeof (sizes[0]); s++)
+        for (size_t s = 0; s < nsizes; s++)
             bench_one (ctx, mechs[m], sizes[s], seconds);
     }
     flux_security_destroy (ctx);

@@ -16,14 +16,7 @@
 #include <string.h>
 
 #include "common/b64.h"
-
-int LLVMFuzzerTestOneInput (const uint8_t *data, size_t size);
-
-#define CHECK(cond)                                                            \
-    do {                                                                       \
-        if (!(cond))                                                           \
-            abort ();                                                          \
-    } while (0)
+#include "fuzz.h"
 
 static void check_as_text (const char *text, size_t len)
 {

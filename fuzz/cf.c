@@ -12,10 +12,9 @@
 #include <string.h>
 
 #include "common/cf.h"
+#include "fuzz.h"
 
 #define CF_FUZZ_MAX_FILES 8
-
-int LLVMFuzzerTestOneInput (const uint8_t *data, size_t size);
 
 static const struct cf_schema exec_schema[] = {
     {.key = "allowed-users", .type = CF_ARRAY, .elem = CF_STRING},

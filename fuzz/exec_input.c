@@ -1,23 +1,18 @@
 /* fuzz/exec_input.c - libFuzzer harness of exec_input_parse(), the
  * JSON input of `flux-imp exec`.  Invariants: success gives a non-empty
- * J without NUL; failure sets errno to EINVAL, E2BIG or ENOMEM and an
+ * J without NUL, and options NULL or an object (its device policy is
+ * fuzz/exec_device.c's); failure sets errno to EINVAL, E2BIG or ENOMEM and an
  * error text, and leaves the output untouched.
  */
 #define _GNU_SOURCE
 #include <errno.h>
+#include <jansson.h>
 #include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "imp/exec_input.h"
-
-int LLVMFuzzerTestOneInput (const uint8_t *data, size_t size);
-
-#define CHECK(cond)                                                            \
-    do {                                                                       \
-        if (!(cond))                                                           \
-            abort ();                                                          \
-    } while (0)
+#include "fuzz.h"
 
 int LLVMFuzzerTestOneInput (const uint8_t *data, size_t size)
 {
@@ -27,6 +22,7 @@ int LLVMFuzzerTestOneInput (const uint8_t *data, size_t size)
     errno = 0;
     if (exec_input_parse ((const char *)data, size, &in, &err) == 0) {
         CHECK (in && in->J && strlen (in->J) > 0);
+        CHECK (!in->options || json_is_object (in->options));
         exec_input_destroy (in);
     }
     else {

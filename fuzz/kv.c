@@ -21,14 +21,7 @@
 #include <string.h>
 
 #include "common/kv.h"
-
-int LLVMFuzzerTestOneInput (const uint8_t *data, size_t size);
-
-#define CHECK(cond)                                                            \
-    do {                                                                       \
-        if (!(cond))                                                           \
-            abort ();                                                          \
-    } while (0)
+#include "fuzz.h"
 
 /* The timestamp parser accepts only the form that kv_put_timestamp()
  * writes: the encoding of the last put ("v" NUL "t" text NUL) must hold

@@ -11,14 +11,7 @@
 #include <string.h>
 
 #include "common/redact.h"
-
-int LLVMFuzzerTestOneInput (const uint8_t *data, size_t size);
-
-#define CHECK(cond)                                                            \
-    do {                                                                       \
-        if (!(cond))                                                           \
-            abort ();                                                          \
-    } while (0)
+#include "fuzz.h"
 
 static size_t count_newlines (const char *s, size_t n)
 {

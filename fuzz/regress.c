@@ -67,16 +67,22 @@ static int list_dir (DIR *dir, char ***namesp, size_t *countp)
         if (de->d_name[0] == '.')
             continue;
         if (!(tmp = realloc (names, (count + 1) * sizeof (*names))))
-            return -1;
+            goto nomem;
         names = tmp;
         if (!(names[count] = strdup (de->d_name)))
-            return -1;
+            goto nomem;
         count++;
     }
-    qsort (names, count, sizeof (*names), cmpstr);
+    if (count > 0)
+        qsort (names, count, sizeof (*names), cmpstr);
     *namesp = names;
     *countp = count;
     return 0;
+nomem:
+    while (count > 0)
+        free (names[--count]);
+    free (names);
+    return -1;
 }
 
 int main (int argc, char *argv[])

@@ -22,14 +22,7 @@
 #include <string.h>
 
 #include "common/sigcert.h"
-
-int LLVMFuzzerTestOneInput (const uint8_t *data, size_t size);
-
-#define CHECK(cond)                                                            \
-    do {                                                                       \
-        if (!(cond))                                                           \
-            abort ();                                                          \
-    } while (0)
+#include "fuzz.h"
 
 static char *copy (const uint8_t *data, size_t size)
 {

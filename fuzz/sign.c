@@ -18,14 +18,7 @@
 #include <unistd.h>
 
 #include "flux/security/sign.h"
-
-int LLVMFuzzerTestOneInput (const uint8_t *data, size_t size);
-
-#define CHECK(cond)                                                            \
-    do {                                                                       \
-        if (!(cond))                                                           \
-            abort ();                                                          \
-    } while (0)
+#include "fuzz.h"
 
 static flux_security_t *ctx;
 

@@ -13,14 +13,7 @@
 #include <string.h>
 
 #include "common/toml.h"
-
-int LLVMFuzzerTestOneInput (const uint8_t *data, size_t size);
-
-static void check (int cond)
-{
-    if (!cond)
-        abort ();
-}
+#include "fuzz.h"
 
 static uint64_t walk (const struct toml_value *v, int depth);
 
@@ -31,12 +24,12 @@ static uint64_t walk_table (const struct toml_value *v, int depth)
 
     for (size_t i = 0; i < t->count; i++) {
         const struct toml_keyval *kv = &t->items[i];
-        check (kv->key != NULL && kv->key[kv->keylen] == '\0');
-        check (kv->line > 0 && kv->column > 0 && kv->value != NULL);
+        CHECK (kv->key != NULL && kv->key[kv->keylen] == '\0');
+        CHECK (kv->line > 0 && kv->column > 0 && kv->value != NULL);
         if (strlen (kv->key) == kv->keylen)
-            check (toml_table_item (v, kv->key) == kv);
+            CHECK (toml_table_item (v, kv->key) == kv);
         else
-            check (toml_table_item (v, kv->key) != kv);
+            CHECK (toml_table_item (v, kv->key) != kv);
         sum += kv->keylen + walk (kv->value, depth + 1);
     }
     return sum;
@@ -46,12 +39,12 @@ static uint64_t walk (const struct toml_value *v, int depth)
 {
     uint64_t sum = 0;
 
-    check (depth <= TOML_MAX_DEPTH + 1);
-    check (v->line > 0 && v->column > 0);
-    check (strcmp (toml_type_name (v->type), "unknown") != 0);
+    CHECK (depth <= TOML_MAX_DEPTH + 1);
+    CHECK (v->line > 0 && v->column > 0);
+    CHECK (strcmp (toml_type_name (v->type), "unknown") != 0);
     switch (v->type) {
     case TOML_STRING:
-        check (v->u.string.ptr[v->u.string.len] == '\0');
+        CHECK (v->u.string.ptr[v->u.string.len] == '\0');
         for (size_t i = 0; i < v->u.string.len; i++)
             sum += (unsigned char)v->u.string.ptr[i];
         break;
@@ -68,18 +61,18 @@ static uint64_t walk (const struct toml_value *v, int depth)
     case TOML_DATETIME_LOCAL:
     case TOML_DATE_LOCAL:
     case TOML_TIME_LOCAL:
-        check (strlen (v->u.datetime.text) < sizeof (v->u.datetime.text));
-        check (v->u.datetime.nanosecond >= 0
+        CHECK (strlen (v->u.datetime.text) < sizeof (v->u.datetime.text));
+        CHECK (v->u.datetime.nanosecond >= 0
                && v->u.datetime.nanosecond < 1000000000);
         sum += (uint64_t)v->u.datetime.second + strlen (v->u.datetime.text);
         break;
     case TOML_ARRAY:
-        check (depth < TOML_MAX_DEPTH + 1);
+        CHECK (depth < TOML_MAX_DEPTH + 1);
         for (size_t i = 0; i < v->u.array.count; i++)
             sum += walk (v->u.array.items[i], depth + 1);
         break;
     case TOML_TABLE:
-        check (depth < TOML_MAX_DEPTH + 1);
+        CHECK (depth < TOML_MAX_DEPTH + 1);
         sum += walk_table (v, depth);
         break;
     }
@@ -98,15 +91,15 @@ int LLVMFuzzerTestOneInput (const uint8_t *data, size_t size)
     if (toml_parse (buf, size, &root, &err) == 0) {
         volatile uint64_t sum = walk (root, 0);
         (void)sum;
-        check (root->type == TOML_TABLE);
+        CHECK (root->type == TOML_TABLE);
         errno = 12345;
         toml_destroy (root);
-        check (errno == 12345);
+        CHECK (errno == 12345);
     }
     else {
-        check (errno == EINVAL || errno == E2BIG || errno == ENOMEM);
-        check (memchr (err.text, '\0', sizeof (err.text)) != NULL);
-        check (err.text[0] != '\0');
+        CHECK (errno == EINVAL || errno == E2BIG || errno == ENOMEM);
+        CHECK (memchr (err.text, '\0', sizeof (err.text)) != NULL);
+        CHECK (err.text[0] != '\0');
     }
     free (buf);
     return 0;

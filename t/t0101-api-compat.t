@@ -1,10 +1,23 @@
 #!/bin/sh
 test_description='the installed library is a drop-in replacement: headers,
-exported symbols, SONAME, pkg-config, the default sign.toml, and a client
+exported symbols, SONAME, pkg-config, the default sign.toml, the inactive
+example IMP configuration, and a client
 written against the original API compiles and links unchanged'
 . "$(dirname "$0")/sharness.sh"
 
 src="$SHARNESS_TEST_SRCDIR/src/api-compat.c"
+
+# groff-base is installed by scripts/install-deps; a machine without it
+# skips the rendering check with this reason.
+if command -v groff >/dev/null; then
+    test_set_prereq GROFF
+else
+    echo "# groff is not installed (package groff-base): man pages not rendered"
+fi
+
+if command -v jq >/dev/null; then
+    test_set_prereq JQ
+fi
 
 test_expect_success 'stage an installation' '
     stage=$(stage_install) &&
@@ -92,14 +105,36 @@ test_expect_success 'the default sign.toml is installed' '
     grep -q "^default-type = \"munge\"" "$conf" &&
     grep -q "^allowed-types = \[ \"munge\" \]" "$conf"
 '
-test_expect_success 'the man pages of the library and flux-sign are installed' '
+test_expect_success 'an example IMP configuration is installed, inactive' '
+    ex="$prefix/etc/flux/imp/conf.d/imp.toml.example" &&
+    test -f "$ex" &&
+    test "$(stat -c %a "$ex")" = 644 &&
+    case "${ex##*/}" in *.toml) false ;; esac &&
+    test -z "$(find "$prefix/etc/flux/imp/conf.d" -name "*.toml")" &&
+    ! grep -v "^#" "$ex"
+'
+test_expect_success JQ 'the example parses once uncommented (one "#" removed)' '
+    sed "s/^#//" "$prefix/etc/flux/imp/conf.d/imp.toml.example" |
+        "$FLUX_BUILD_DIR/src/common/test/toml2json" >example.json &&
+    test "$(jq -c "[.exec[\"allowed-users\"][].value,
+        .exec[\"allowed-shells\"][].value, (.run | keys)]" example.json)" = \
+        "[\"flux\",\"/usr/libexec/flux/flux-shell\",[\"epilog\",\"prolog\"]]"
+'
+test_expect_success 'the man pages of the library, the commands and the configuration are installed' '
     for page in man3/flux_security_create.3 man3/flux_security_last_error.3 \
         man3/flux_security_aux_set.3 man3/flux_security_version.3 \
         man3/flux_sign_wrap.3 man3/flux_sign_unwrap.3 \
         man3/flux_sign_wrap_as.3 man3/flux_sign_unwrap_anymech.3 \
         man5/flux-config-security.5 man5/flux-config-security-sign.5 \
+        man5/flux-config-security-imp.5 \
         man1/flux-sign.1 man1/flux-secret.1 man8/flux-imp.8; do
         test -e "$prefix/share/man/$page" || { echo "missing $page"; false; }
+    done
+'
+test_expect_success GROFF 'every man page of the source tree renders without a groff warning' '
+    for page in "$FLUX_SOURCE_DIR"/doc/man*/*.[1-8]; do
+        LC_ALL=C.UTF-8 groff -man -Tutf8 -ww -z "$page" >groff.out 2>&1 &&
+        test_must_be_empty groff.out || { echo "$page"; cat groff.out; false; }
     done
 '
 test_expect_success 'flux-sign and flux-secret are installed in bindir, flux-imp in libexecdir/flux' '

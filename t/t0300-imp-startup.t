@@ -86,10 +86,10 @@ ids_line () {
 #
 # test-imp, not setuid: the unprivileged half runs alone
 #
-test_expect_success UNPRIV 'version prints flux-imp v<version> and no +pam line' '
+test_expect_success UNPRIV 'version prints flux-imp v<version>, then +pam if built with PAM' '
     PATTERN="$FIX/plain/*.toml" &&
     timp version >out 2>err &&
-    echo "flux-imp v$VERSION" >expected &&
+    imp_version_expected "$VERSION" >expected &&
     test_cmp expected out &&
     test_must_be_empty err
 '
@@ -158,7 +158,7 @@ test_expect_success UNPRIV 'closed stdout: writing the result is an error' '
     test_cmp expected err &&
     unpriv sh -c "exec env FLUX_IMP_CONFIG_PATTERN=\"\$1\" \"\$2\" version \
         0<&- 2>&-" sh "$PATTERN" "$TIMP" >out &&
-    echo "flux-imp v$VERSION" >expected &&
+    imp_version_expected "$VERSION" >expected &&
     test_cmp expected out
 '
 
@@ -289,7 +289,7 @@ test_expect_success UNPRIV 'an unknown log-level warns with file:line and goes o
     echo "flux-imp: Warning: unknown log-level '\''loud'\'', ignoring ($FIX/loud/imp.toml:1)" \
         >expected &&
     test_cmp expected err &&
-    echo "flux-imp v$VERSION" >expected &&
+    imp_version_expected "$VERSION" >expected &&
     test_cmp expected out
 '
 
@@ -317,7 +317,7 @@ test_expect_success UNPRIV 'test-imp without FLUX_IMP_CONFIG_PATTERN reads the s
     if unpriv test -r "$FLUX_SOURCE_DIR/src/imp/test-imp.conf.d/imp.toml"
     then
         unpriv "$TEST_IMP" version >out &&
-        echo "flux-imp v$VERSION" >expected &&
+        imp_version_expected "$VERSION" >expected &&
         test_cmp expected out
     else
         echo "# the source tree is not readable by the test user: not run"
@@ -362,7 +362,7 @@ test_expect_success ACCOUNTS 'sudo simulation: allow-sudo = true, SUDO_USER=owne
 test_expect_success ACCOUNTS 'sudo simulation: version is printed by the unprivileged half' '
     env SUDO_USER="$OWNER" FLUX_IMP_CONFIG_PATTERN="$PATTERN" "$TIMP" \
         version >out &&
-    echo "flux-imp v$VERSION" >expected &&
+    imp_version_expected "$VERSION" >expected &&
     test_cmp expected out
 '
 
@@ -478,7 +478,7 @@ test_expect_success FIXED 'setuid: a uid without an account works too' '
 
 test_expect_success FIXED 'setuid: version as the owner' '
     run_as "$OWNER" "$SIMP" version >out &&
-    echo "flux-imp v$VERSION" >expected &&
+    imp_version_expected "$VERSION" >expected &&
     test_cmp expected out
 '
 

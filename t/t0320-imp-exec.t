@@ -136,19 +136,23 @@ test_expect_success UNPRIV 'unprivileged: a shell that is not executable exits 1
     grep "^flux-imp: Fatal: $FIX/noexec: Permission denied\$" err
 '
 
+test_expect_success UNPRIV 'unprivileged: an unknown DevicePolicy is an error' '
+    printf "{\"J\":\"%s\",\"options\":{\"DevicePolicy\":\"open\"}}" \
+        "$(cat J.none)" >in.badpolicy &&
+    test_expect_code 1 timp exec /bin/sh -c "echo ran" <in.badpolicy \
+        >out 2>err &&
+    test_must_be_empty out &&
+    echo "flux-imp: Fatal: exec: failed to parse device containment policy: Invalid argument (unknown DevicePolicy)" >expected &&
+    test_cmp expected err
+'
+
 #
 # Setuid: test-imp-fixedpath as the owner, jobs signed by the guest
 #
 # fixed_conf: the IMP configuration on stdin, and the security
 # configuration using the private munged, all root-owned.
 fixed_conf () {
-    rm -rf "$FIXED_TOP" &&
-    mkdir -p "$FIXED_CONFD" "$FIXED_SECD" &&
-    chmod 755 "$FIXED_TOP" "$FIXED_CONFD" "$FIXED_TOP/security" \
-        "$FIXED_SECD" &&
-    cat >"$FIXED_CONFD/imp.toml" &&
-    cp "$FIX/sign.toml" "$FIXED_SECD/sign.toml" &&
-    chmod 644 "$FIXED_CONFD/imp.toml" "$FIXED_SECD/sign.toml"
+    imp_fixed_conf "$FIX/sign.toml"
 }
 # the usual IMP configuration, with MORE lines under [exec]
 good_conf () {
@@ -166,10 +170,7 @@ simp () {
 
 test_expect_success PRIV 'setuid: start munged, stage the IMP, sign jobs' '
     munge_start &&
-    printf "[sign]\nmax-ttl = 3600\ndefault-type = \"munge\"\n" >"$FIX/sign.toml" &&
-    printf "allowed-types = [\"munge\"]\n[sign.munge]\n" >>"$FIX/sign.toml" &&
-    printf "socket-path = \"%s\"\n" "$MUNGE_SOCKET" >>"$FIX/sign.toml" &&
-    chmod 644 "$FIX/sign.toml" &&
+    imp_sign_conf "$FIX/sign.toml" &&
     fixture_atexit rm -rf "$FIXED_TOP" &&
     good_conf &&
     SIMP=$(stage_setuid "$FIXED_IMP" flux-imp) &&
@@ -223,6 +224,36 @@ test_expect_success PRIV 'setuid: loader variables never reach the shell, FLUX_*
     grep "^FLUX_KVS_NAMESPACE=job-1\$" env.out &&
     grep "^PATH=/usr/bin:/bin\$" env.out &&
     ! grep -E "^(LD_|GCONV_PATH|MALLOC_|GLIBC_TUNABLES|NLSPATH|LOCPATH|HOSTALIASES|RES_OPTIONS|BASH_ENV|ENV)=" env.out
+'
+
+# The defence against "none" messages written by the instance owner for a
+# guest (flux-config-security-sign(5)): the guest's shell gets
+# FLUX_SECURITY_REFUSE_NONE=<its pid>; none fails in that process (exec
+# keeps the pid) and works in its children, such as the brokers of an
+# instance the guest starts in the job.
+test_expect_success PRIV 'setuid: none is refused in the guest shell itself, not in its children' '
+    printf "[sign]\nmax-ttl = 60\ndefault-type = \"none\"\nallowed-types = [\"none\"]\n" \
+        >"$FIX/none.toml" &&
+    echo hello | run_as "$GUEST" "$FS" -c "$FIX/none.toml" sign >"$FIX/none.msg" &&
+    chmod 644 "$FIX/none.toml" "$FIX/none.msg" &&
+    test_expect_code 1 run_as "$OWNER" env FLUX_SECURITY_REFUSE_NONE=0 \
+        "$SIMP" exec /bin/sh -c \
+        "echo \$FLUX_SECURITY_REFUSE_NONE \$\$; $FS -c $FIX/none.toml verify <$FIX/none.msg; exec $FS -c $FIX/none.toml verify <$FIX/none.msg" \
+        <in.guest >out 2>err &&
+    read refuse pid rest <out &&
+    test "$refuse" = "$pid" && test -z "$rest" &&
+    sed -n 2p out >payload &&
+    echo hello >expected &&
+    test_cmp expected payload &&
+    test "$(wc -l <out)" = 2 &&
+    grep "sign-none-verify: the none mechanism is refused in a job shell that flux-imp started for another user" err
+'
+
+test_expect_success PRIV 'setuid: the owner own job keeps the caller value of FLUX_SECURITY_REFUSE_NONE' '
+    run_as "$OWNER" env FLUX_SECURITY_REFUSE_NONE=7 "$SIMP" exec /bin/sh -c \
+        "echo \$FLUX_SECURITY_REFUSE_NONE" <in.owner >out &&
+    echo 7 >expected &&
+    test_cmp expected out
 '
 
 test_expect_success PRIV 'setuid: stdin is left alone with FLUX_IMP_EXEC_HELPER' '
@@ -364,7 +395,8 @@ test_expect_success PRIV 'setuid: device containment is refused, not ignored' '
     test_cmp expected out
 '
 
-test_expect_success PRIV 'setuid: pam-support = true is refused (no PAM in this build)' '
+# With PAM in the build, t0324 tests exec.pam-support.
+test_expect_success PRIV,!PAM 'setuid: pam-support = true is refused (no PAM in this build)' '
     good_conf "pam-support = true" &&
     test_expect_code 1 simp exec /bin/sh -c "id -u" <in.guest >out 2>err &&
     echo "flux-imp: Fatal: exec: pam-support=true, but IMP was built without --enable-pam" >expected &&
@@ -389,52 +421,13 @@ test_expect_success PRIV 'setuid: no allowed-users or allowed-shells: nobody, no
     good_conf
 '
 
-# A python3 that the owner can run (a receiver of sd_notify messages).
-if test_have_prereq ACCOUNTS; then
-    for PY in /usr/bin/python3 "$(command -v python3)"; do
-        if test -n "$PY" && run_as "$OWNER" "$PY" -c "" 2>/dev/null; then
-            test_set_prereq PYTHON
-            break
-        fi
-    done
-fi
-
-# receiver.py SOCKET FILE N: receive N datagrams on SOCKET (20 s at
-# most) and write them to FILE, each followed by a line "--".
-cat >receiver.py <<'EOF'
-import os, socket, sys
-s = socket.socket(socket.AF_UNIX, socket.SOCK_DGRAM)
-s.bind(sys.argv[1])
-s.settimeout(20)
-with open(sys.argv[2] + ".tmp", "w") as out:
-    for i in range(int(sys.argv[3])):
-        out.write(s.recv(4096).decode() + "\n--\n")
-os.rename(sys.argv[2] + ".tmp", sys.argv[2])
-EOF
-
 test_expect_success PRIV,PYTHON 'setuid: sd_notify to NOTIFY_SOCKET, sent as the caller' '
-    mkdir "$OUT/notify" &&
-    chown $OWNER_UID "$OUT/notify" &&
-    chmod 700 "$OUT/notify" &&
-    cp receiver.py "$FIX/receiver.py" &&
-    chmod 644 "$FIX/receiver.py" &&
-    run_as "$OWNER" "$PY" "$FIX/receiver.py" \
-        "$OUT/notify/sock" "$OUT/notify/msgs" 2 \
-        </dev/null 3>&- 4>&- 5>&- 6>&- &
-    rcv_pid=$!
-    fixture_poll 100 test -S "$OUT/notify/sock" &&
+    notify_receiver "$OUT/notify" 2 &&
     test_expect_code 3 run_as "$OWNER" env NOTIFY_SOCKET="$OUT/notify/sock" \
         "$SIMP" exec /bin/sh -c "exit 3" <in.guest 2>err &&
     test_must_be_empty err &&
-    wait $rcv_pid &&
-    cat >expected <<-EOF &&
-	READY=1
-	STATUS=IMP is monitoring child and forwarding signals
-	--
-	STOPPING=1
-	STATUS=IMP child exited (3), waiting for cgroup
-	--
-	EOF
+    wait $NOTIFY_RECEIVER_PID &&
+    notify_expected "exited (3)" >expected &&
     test_cmp expected "$OUT/notify/msgs"
 '
 
@@ -446,6 +439,30 @@ test_expect_success PRIV 'setuid: NOTIFY_SOCKET the caller cannot reach: a warni
     echo $GUEST_UID >expected &&
     test_cmp expected out &&
     grep "^flux-imp: Warning: NOTIFY_SOCKET: sendto: Permission denied\$" err
+'
+
+test_expect_success PRIV 'setuid: the shell inherits no descriptor but 0, 1 and 2' '
+    simp exec /bin/sh -c "ls /proc/\$\$/fd; true" <in.guest >fds &&
+    printf "0\n1\n2\n" >expected &&
+    test_cmp expected fds
+'
+
+# The shell inherits the IMP's 0-2: what glibc opens for a setuid program
+# whose descriptors are closed (/dev/full for 0, /dev/null for 1 and 2).
+test_expect_success PRIV 'setuid: exec with stdin, stdout and stderr closed' '
+    cp in.guest "$FIX/in.closed" &&
+    chmod 644 "$FIX/in.closed" &&
+    printf "#!/bin/sh\ncat %s\n" "$FIX/in.closed" >"$FIX/helper.closed" &&
+    chmod 755 "$FIX/helper.closed" &&
+    rm -f "$OUT/closed" &&
+    run_as "$OWNER" env FLUX_IMP_EXEC_HELPER="$FIX/helper.closed" \
+        "$SIMP" exec /bin/sh -c \
+        "fds=\$(readlink /proc/\$\$/fd/0 /proc/\$\$/fd/1 /proc/\$\$/fd/2); id -u >$OUT/closed; echo \"\$fds\" >>$OUT/closed" \
+        <&- >&- 2>&- &&
+    echo $GUEST_UID >expected &&
+    head -n 1 "$OUT/closed" >got &&
+    test_cmp expected got &&
+    test "$(grep -E -c "^/dev/(null|full)\$" "$OUT/closed")" = 3
 '
 
 # sig_test SIGNAL CODE: the IMP gets SIGNAL while the shell sleeps; the

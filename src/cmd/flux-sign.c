@@ -517,7 +517,7 @@ static int cmd_keygen (int argc, char **argv, const char *config)
         return rc == PARSE_HELP ? cmd_help (keygen_usage) : rc;
     rc = EXIT_ERR;
     no_core_dumps ();
-    if (!(pub = malloc (strlen (path) + sizeof (".pub")))) {
+    if (!path || !(pub = malloc (strlen (path) + sizeof (".pub")))) {
         cmd_say ("%s", strerror (errno));
         goto out;
     }

@@ -250,6 +250,15 @@ static int check_file (const char *path,
                             " the file must not be writable by group or"
                             " other (chmod go-w)",
                             path, mode);
+    /* A directory writable by others but sticky is allowed: there, without
+     * fs.protected_hardlinks, anyone could link any root-owned file under
+     * a name that matches the pattern.
+     */
+    if (sb->st_nlink != 1)
+        return error_errno (err, EPERM,
+                            "%s: the file has %ju hard links: it must have"
+                            " exactly one (copy it instead of linking it)",
+                            path, (uintmax_t)sb->st_nlink);
     return 0;
 }
 

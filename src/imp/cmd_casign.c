@@ -44,6 +44,7 @@
 #include "common/ca.h"
 #include "common/pathsec.h"
 #include "common/sigcert.h"
+#include "imp_audit.h"
 #include "imp_cmds.h"
 #include "imp_log.h"
 
@@ -264,6 +265,22 @@ int imp_cmd_casign_child (struct imp_state *imp)
     return rc;
 }
 
+/* The audit line of the privileged half (imp_audit.h). */
+static void audit (const struct sigcert *cert, int rc)
+{
+    struct imp_audit a;
+    const char *uuid = NULL;
+
+    imp_audit_begin (&a, "casign", getuid ());
+    if (rc == 0 && cert) {
+        (void)sigcert_meta_get_string (cert, "uuid", &uuid);
+        imp_audit_field (&a, "cert", uuid);
+        imp_audit_send (&a, true, "signed");
+    }
+    else
+        imp_audit_send_refused (&a);
+}
+
 int imp_cmd_casign_parent (struct imp_state *imp, const struct kv *msg)
 {
     struct error err = {{0}};
@@ -283,6 +300,7 @@ int imp_cmd_casign_parent (struct imp_state *imp, const struct kv *msg)
         imp_fatal ("casign: decode cert: the certificate holds a secret key");
     else
         rc = sign_cert (imp, cert);
+    audit (cert, rc);
     sigcert_destroy (cert);
     kv_destroy (enc);
     return rc;

@@ -7,26 +7,55 @@
  *
  * Child (unprivileged, as the caller): load the security context; the
  * caller must be in exec.allowed-users; read and parse the input; verify
- * J (flux_sign_unwrap); the signer must exist on this host; SHELL must
- * be an absolute path listed in exec.allowed-shells; no device
- * containment asked for and exec.pam-support not true (neither is
- * implemented yet: refused, never ignored).  Privileged: send
- * {cmd, J, shell_path, args0..argsN} to the parent.  Not setuid: with
- * exec.allow-unprivileged-exec, run the shell as the caller.
+ * J (flux_sign_unwrap); the signer must exist on this host; parse and
+ * resolve the device containment options (exec_device.h: bad entries
+ * are warnings); SHELL must be an absolute path listed in
+ * exec.allowed-shells; exec.pam-support true only in a privileged IMP
+ * built with PAM (else refused, never ignored); options.Credentials
+ * valid (exec_cred.h).  Privileged: send {cmd, J, shell_path,
+ * args0..argsN, device.count, device.0.., cred.count, cred.0.name,
+ * cred.0.value..} to the parent.  Not setuid: with
+ * exec.allow-unprivileged-exec, run the shell as the caller, but refuse
+ * device containment (no filter can be attached) and credentials.
  *
  * Parent (root): check that the message repeats its own argv; load the
  * security context again; check allowed-users again for the real uid;
  * verify J again; refuse uid 0; check allowed-shells again; resolve the
- * user; wait for the child to exit 0; start the shell as the user
- * (exec_job.h, with sd_notify messages to NOTIFY_SOCKET) and exit like
- * it.
+ * user; wait for the child to exit 0; if device containment was asked
+ * for, attach the filter (cgroup_device.h) to the IMP's own cgroup, which
+ * must be a dedicated job cgroup (imp_cgroup.h); with exec.pam-support,
+ * open the PAM session of the user first (exec_pam.h: "exec: PAM stack
+ * failure" if it fails); with credentials, write them to a new job
+ * directory (exec_creddir.h) for CREDENTIALS_DIRECTORY; start the shell
+ * as the user (exec_job.h, with
+ * sd_notify messages to NOTIFY_SOCKET), close the PAM session once
+ * exec_job_run() has returned (shell exited, cgroup empty) and exit like
+ * the shell.
  *
  * SECURITY INVARIANTS
  * - The parent trusts nothing of the message but J, which it verifies
  *   itself; the shell and its arguments are taken from the parent's own
- *   argv and must equal what the child sent.
+ *   argv and must equal what the child sent.  The device list is the
+ *   caller's to choose (it only narrows access); the parent decodes it
+ *   strictly (at most EXEC_DEVICE_MAX entries, each range checked) and
+ *   counts it among the keys, so that the message holds nothing else.
+ * - A device filter is attached only to the cgroup the parent itself is
+ *   in, and only if its last component names a job cgroup (imp-shell*,
+ *   flux-*), never the root or a shared cgroup, where it would deny
+ *   devices to processes that are not the job's.
  * - The job's user is the signer of J as the parent verified it, never
  *   uid 0, and must resolve with getpwuid_r() in the parent.
+ * - The PAM session (exec.pam-support) is opened by the parent only,
+ *   after the child has exited, for that user, service "flux" (exec_pam.h);
+ *   if it cannot be opened the shell is not started.
+ * - Credentials are the owner's to give: the parent decodes them with
+ *   the child's rules (exec_cred.h) and counts their keys among the
+ *   message's.  It writes them only after every decision, for the user
+ *   it resolved itself, under the base fixed at build time
+ *   (exec_creddir.h checks it on descriptors), wipes their values from
+ *   the message once written, and removes the directory once
+ *   exec_job_run() has returned, before exiting like the shell.  A
+ *   failure to write them stops the job before its shell starts.
  * - allowed-users is matched against the name of the parent's real uid;
  *   allowed-shells against the exact absolute path (no PATH search, no
  *   symlink resolution): a missing list allows nobody and nothing.
@@ -55,8 +84,16 @@
 #include <flux/security/context.h>
 #include <flux/security/sign.h>
 
+#include "cgroup_device.h"
+#include "exec_cred.h"
+#include "exec_creddir.h"
+#include "exec_device.h"
+#include "exec_env.h"
 #include "exec_input.h"
 #include "exec_job.h"
+#include "exec_pam.h"
+#include "imp_audit.h"
+#include "imp_cgroup.h"
 #include "imp_cmds.h"
 #include "imp_log.h"
 
@@ -228,8 +265,13 @@ static ssize_t read_all (int fd, char **bufp, time_t deadline)
             size = size ? size * 2 : 65536;
             if (size > EXEC_INPUT_MAX + 1)
                 size = EXEC_INPUT_MAX + 1;
-            if (!(nbuf = realloc (buf, size + 1)))
+            if (!(nbuf = malloc (size + 1)))
                 goto error;
+            if (buf) {
+                memcpy (nbuf, buf, len);
+                explicit_bzero (buf, len);
+                free (buf);
+            }
             buf = nbuf;
         }
         if ((n = read (fd, buf + len, size - len)) < 0) {
@@ -248,6 +290,8 @@ static ssize_t read_all (int fd, char **bufp, time_t deadline)
     *bufp = buf;
     return (ssize_t)len;
 error:
+    if (buf)
+        explicit_bzero (buf, len);
     free (buf);
     return -1;
 }
@@ -346,6 +390,7 @@ static ssize_t run_helper (struct imp_state *imp, const char *cmd, char **bufp)
         imp_fatal ("exec: helper %s: %s", cmd, strerror (e));
     else if (status != 0) {
         imp_fatal ("exec: helper %s failed with status=0x%04x", cmd, status);
+        explicit_bzero (*bufp, (size_t)len);
         free (*bufp);
         len = -1;
     }
@@ -357,7 +402,9 @@ out:
     return len;
 }
 
-/* The input, parsed: from the helper if set, else from stdin. */
+/* The input, parsed: from the helper if set, else from stdin.  Its
+ * device options are left to parse_devices().
+ */
 static struct exec_input *read_input (struct imp_state *imp)
 {
     const char *helper = imp_env_get (imp->env, "FLUX_IMP_EXEC_HELPER");
@@ -379,11 +426,15 @@ static struct exec_input *read_input (struct imp_state *imp)
         return NULL;
     if (exec_input_parse (buf, (size_t)len, &in, &err) < 0)
         imp_fatal ("exec: invalid json input: %s", err.text);
+    explicit_bzero (buf, (size_t)len); /* it may hold credentials */
     free (buf);
     return in;
 }
 
-static int send_request (struct imp_state *imp, const char *J)
+static int send_request (struct imp_state *imp,
+                         const char *J,
+                         const struct exec_device_list *devs,
+                         const struct exec_cred_list *creds)
 {
     struct error err = {{0}};
     char key[32];
@@ -399,6 +450,8 @@ static int send_request (struct imp_state *imp, const char *J)
         if (kv_put_string (kv, key, imp->argv[i]) < 0)
             goto error;
     }
+    if (exec_device_encode (devs, kv) < 0 || exec_cred_encode (creds, kv) < 0)
+        goto error;
     if (privsep_send (imp->ps, kv, &err) < 0)
         imp_fatal ("exec: %s", err.text);
     else
@@ -449,21 +502,56 @@ static int check_unprivileged_allowed (struct imp_state *imp)
     return 0;
 }
 
-/* Device containment is not implemented: refuse a job that asks for it
- * rather than give it more access than requested.
- */
-static int check_no_devices (const struct exec_input *in)
+static void warn_device (const char *msg, void *arg)
 {
-    if (in->wants_devices) {
-        imp_fatal ("exec: failed to apply device containment policy: "
-                   "device containment is not supported by this IMP");
+    imp_warn ("%s", msg);
+}
+
+/* Parse the device options of the input (exec_input.h keeps them for
+ * this) into *specsp.
+ */
+static int parse_devices (const struct exec_input *in,
+                          struct exec_device_specs **specsp)
+{
+    struct error err = {{0}};
+
+    if (exec_device_parse (in->options, specsp, &err) < 0) {
+        imp_fatal ("exec: failed to parse device containment policy: %s "
+                   "(%s)",
+                   strerror (errno), err.text);
         return -1;
     }
     return 0;
 }
 
-/* PAM is not implemented: pam-support = true is an error. */
-static int check_no_pam (struct imp_state *imp)
+/* Resolve the device options (as the caller) into *devsp.  Without
+ * privilege no filter can be attached: a job that asks for containment
+ * is refused rather than run with more access than requested.
+ */
+static int resolve_devices (struct imp_state *imp,
+                            const struct exec_device_specs *specs,
+                            struct exec_device_list **devsp)
+{
+    struct error err = {{0}};
+
+    if (exec_device_resolve (specs, warn_device, NULL, devsp, &err) < 0) {
+        imp_fatal ("exec: failed to parse device containment policy: %s",
+                   err.text);
+        return -1;
+    }
+    if (!imp->ps && (*devsp)->contain) {
+        imp_fatal ("exec: failed to apply device containment policy: "
+                   "the IMP is not installed setuid");
+        return -1;
+    }
+    return 0;
+}
+
+/* Set *pamp (may be NULL) to exec.pam-support.  True is refused without
+ * PAM in the build, and without privilege (no session can be opened as
+ * the caller; running the job without it would skip its limits).
+ */
+static int check_pam (struct imp_state *imp, bool *pamp)
 {
     struct error err = {{0}};
     bool pam = false;
@@ -473,9 +561,38 @@ static int check_no_pam (struct imp_state *imp)
         imp_fatal ("exec: %s", err.text);
         return -1;
     }
+#ifndef HAVE_PAM
     if (pam) {
         imp_fatal ("exec: pam-support=true, but IMP was built without "
                    "--enable-pam");
+        return -1;
+    }
+#endif
+    if (pam && !imp->ps) {
+        imp_fatal ("exec: pam-support=true, but IMP not installed setuid");
+        return -1;
+    }
+    if (pamp)
+        *pamp = pam;
+    return 0;
+}
+
+/* Validate options.Credentials (exec_cred.h) into *credsp.  Without
+ * privilege they are refused: the caller's own files would not be
+ * private to the job.
+ */
+static int parse_creds (struct imp_state *imp,
+                        const struct exec_input *in,
+                        struct exec_cred_list **credsp)
+{
+    struct error err = {{0}};
+
+    if (exec_cred_parse (in->options, credsp, &err) < 0) {
+        imp_fatal ("exec: invalid credentials: %s", err.text);
+        return -1;
+    }
+    if (!imp->ps && (*credsp)->count > 0) {
+        imp_fatal ("exec: credentials need the IMP to be installed setuid");
         return -1;
     }
     return 0;
@@ -485,6 +602,9 @@ int imp_cmd_exec_child (struct imp_state *imp)
 {
     flux_security_t *ctx = NULL;
     struct exec_input *in = NULL;
+    struct exec_device_specs *specs = NULL;
+    struct exec_device_list *devs = NULL;
+    struct exec_cred_list *creds = NULL;
     int64_t uid;
     int rc = 1;
 
@@ -496,22 +616,63 @@ int imp_cmd_exec_child (struct imp_state *imp)
         return 1;
     if (load_security (imp, &ctx) < 0 || check_user_allowed (imp) < 0
         || !(in = read_input (imp)) || verify_J (ctx, in->J, &uid) < 0
-        || check_no_devices (in) < 0
+        || parse_devices (in, &specs) < 0
+        || resolve_devices (imp, specs, &devs) < 0
+        || parse_creds (imp, in, &creds) < 0
         || check_shell_allowed (imp, imp->argv[2], "") < 0
-        || check_no_pam (imp) < 0)
+        || check_pam (imp, NULL) < 0)
         goto out;
     if (imp->ps)
-        rc = send_request (imp, in->J) < 0 ? 1 : 0;
+        rc = send_request (imp, in->J, devs, creds) < 0 ? 1 : 0;
     else
         rc = run_unprivileged (imp);
 out:
+    exec_cred_list_destroy (creds);
+    free (devs);
+    exec_device_specs_destroy (specs);
     exec_input_destroy (in);
     flux_security_destroy (ctx);
     return rc;
 }
 
-/* The message must be {cmd, J, shell_path, args0..} with the shell and
- * arguments of the parent's own argv.  Set *Jp.
+/* The number of device keys of 'msg' (exec_device_decode()), or -1. */
+static ssize_t device_keys (const struct kv *msg)
+{
+    struct exec_device_list *devs = NULL;
+    struct error err = {{0}};
+    size_t nkeys;
+
+    if (exec_device_decode (msg, &devs, &nkeys, &err) < 0) {
+        imp_fatal ("exec: privsep: unexpected request from the unprivileged "
+                   "child: %s",
+                   err.text);
+        return -1;
+    }
+    free (devs);
+    return (ssize_t)nkeys;
+}
+
+/* The number of credential keys of 'msg' (exec_cred_decode()), or -1.
+ */
+static ssize_t cred_keys (const struct kv *msg)
+{
+    struct exec_cred_list *creds = NULL;
+    struct error err = {{0}};
+    size_t nkeys;
+
+    if (exec_cred_decode (msg, &creds, &nkeys, &err) < 0) {
+        imp_fatal ("exec: privsep: unexpected request from the unprivileged "
+                   "child: %s",
+                   err.text);
+        return -1;
+    }
+    exec_cred_list_destroy (creds);
+    return (ssize_t)nkeys;
+}
+
+/* The message must be {cmd, J, shell_path, args0.., device keys,
+ * credential keys} with the shell and arguments of the parent's own
+ * argv.  Set *Jp.
  */
 static int
 check_request (struct imp_state *imp, const struct kv *msg, const char **Jp)
@@ -519,8 +680,12 @@ check_request (struct imp_state *imp, const struct kv *msg, const char **Jp)
     const char *s;
     char key[32];
     int nargs = imp->argc - 2;
+    ssize_t ndev, ncred;
 
-    if (imp->argc < 4 || kv_count (msg) != (size_t)(3 + nargs)
+    if ((ndev = device_keys (msg)) < 0 || (ncred = cred_keys (msg)) < 0)
+        return -1;
+    if (imp->argc < 4
+        || kv_count (msg) != (size_t)(3 + nargs) + (size_t)ndev + (size_t)ncred
         || kv_get_string (msg, "J", Jp) < 0
         || kv_get_string (msg, "shell_path", &s) < 0
         || strcmp (s, imp->argv[2]))
@@ -537,8 +702,11 @@ error:
     return -1;
 }
 
-/* Verify again as root; set 'u' to the job's user. */
-static int decide (struct imp_state *imp, const struct kv *msg, struct user *u)
+/* Verify again as root; set 'u' to the job's user, *pamp to
+ * exec.pam-support.
+ */
+static int
+decide (struct imp_state *imp, const struct kv *msg, struct user *u, bool *pamp)
 {
     flux_security_t *ctx = NULL;
     const char *J;
@@ -553,7 +721,7 @@ static int decide (struct imp_state *imp, const struct kv *msg, struct user *u)
         goto out;
     }
     if (check_shell_allowed (imp, imp->argv[2], " list") < 0
-        || check_no_pam (imp) < 0)
+        || check_pam (imp, pamp) < 0)
         goto out;
     if (lookup_user ((uid_t)uid, u) < 0 || u->pw.pw_uid == 0) {
         imp_fatal ("exec: userid %jd is invalid", (intmax_t)uid);
@@ -565,35 +733,234 @@ out:
     return rc;
 }
 
+/* Check that the IMP's own cgroup 'cg' is a dedicated job cgroup (the
+ * filter would otherwise reach processes that are not the job's, or the
+ * whole machine on the root cgroup) and open it.
+ */
+static int open_job_cgroup (const struct imp_cgroup *cg)
+{
+    const char *name = strrchr (cg->path, '/');
+    int fd;
+
+    if (!cg->is_job || !name || !imp_cgroup_name_is_job (name + 1)
+        || !strcmp (cg->path, cg->mount)) {
+        imp_fatal ("exec: failed to apply device containment policy: the "
+                   "IMP is not in a dedicated job cgroup (imp-shell* or "
+                   "flux-*): %s",
+                   cg->path);
+        return -1;
+    }
+    fd = open (cg->path, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
+    if (fd < 0)
+        imp_fatal ("exec: failed to apply device containment policy: %s: %s",
+                   cg->path, strerror (errno));
+    return fd;
+}
+
+/* Attach the filter of 'devs' to the IMP's own cgroup. */
+static int attach_filter (const struct exec_device_list *devs)
+{
+    struct error err = {{0}};
+    struct imp_cgroup cg;
+    int fd, rc;
+
+    if (imp_cgroup_of (0, &cg, &err) < 0) {
+        imp_fatal ("exec: failed to apply device containment policy: %s",
+                   err.text);
+        return -1;
+    }
+    if ((fd = open_job_cgroup (&cg)) < 0)
+        return -1;
+    if ((rc = cgroup_device_apply (fd, devs, &err)) < 0)
+        imp_fatal ("exec: failed to apply device containment policy: %s",
+                   err.text);
+    close (fd);
+    return rc;
+}
+
+/* Attach the device filter of 'msg', if any, to the IMP's own cgroup
+ * (imp.md 4.5), which must be a dedicated job cgroup.  The filter stays
+ * attached after the IMP exits and applies to the shell it forks.
+ */
+static int apply_devices (const struct kv *msg)
+{
+    struct exec_device_list *devs = NULL;
+    struct error err = {{0}};
+    size_t nkeys;
+    int rc;
+
+    if (exec_device_decode (msg, &devs, &nkeys, &err) < 0) {
+        imp_fatal ("exec: privsep: unexpected request from the unprivileged "
+                   "child: %s",
+                   err.text);
+        return -1;
+    }
+    rc = devs->contain ? attach_filter (devs) : 0;
+    free (devs);
+    return rc;
+}
+
+static void warn_pam (const char *msg, void *arg)
+{
+    imp_warn ("pam: %s", msg);
+}
+
+/* Open the PAM session of 'pw' (exec_pam.h) into *pamp. */
+static int open_pam (struct imp_state *imp,
+                     const struct passwd *pw,
+                     struct exec_pam **pamp)
+{
+    struct error err = {{0}};
+
+    if (exec_pam_open (pw->pw_name, imp->paths.pam_confdir, warn_pam, NULL,
+                       pamp, &err)
+        < 0) {
+        imp_warn ("%s", err.text);
+        imp_fatal ("exec: PAM stack failure");
+        return -1;
+    }
+    return 0;
+}
+
+/* Close the PAM session 'pam' (NULL: none); failures are warnings. */
+static void close_pam (struct exec_pam *pam)
+{
+    struct error err = {{0}};
+
+    if (exec_pam_close (pam, &err) < 0)
+        imp_warn ("%s", err.text);
+}
+
+/* The credentials directory of a job (exec_creddir.h). */
+struct job_creds {
+    struct exec_creddir *dir; /* NULL: none */
+    char count[32];           /* for the audit line */
+    char *env;                /* CREDENTIALS_DIRECTORY=<path> */
+    const char *extra[2];     /* exec_job.extra */
+};
+
+static void warn_cred (const char *msg, void *arg)
+{
+    imp_warn ("exec: %s", msg);
+}
+
+/* Write the credentials of 'msg', if any, to a new job directory of
+ * 'pw' (exec_creddir.h), then wipe their values from 'msg', which
+ * main.c owns and destroys after this handler (kv wipes what it
+ * deletes): the IMP keeps no copy while the job runs.
+ */
+static int make_creds (struct imp_state *imp,
+                       const struct kv *msg,
+                       const struct passwd *pw,
+                       struct job_creds *jc)
+{
+    struct exec_cred_list *creds = NULL;
+    struct error err = {{0}};
+    size_t nkeys;
+    int rc = -1;
+
+    if (exec_cred_decode (msg, &creds, &nkeys, &err) < 0)
+        imp_fatal ("exec: privsep: unexpected request from the "
+                   "unprivileged child: %s",
+                   err.text);
+    else if (creds->count == 0)
+        rc = 0;
+    else if (exec_creddir_create (imp->paths.cred_dir, creds, pw->pw_uid,
+                                  pw->pw_gid, warn_cred, NULL, &jc->dir, &err)
+             < 0)
+        imp_fatal ("exec: %s", err.text);
+    else if (asprintf (&jc->env, "%s=%s", EXEC_ENV_CREDENTIALS_DIRECTORY,
+                       exec_creddir_path (jc->dir))
+             < 0) {
+        jc->env = NULL;
+        imp_fatal ("exec: out of memory");
+    }
+    else {
+        snprintf (jc->count, sizeof (jc->count), "%zu", creds->count);
+        jc->extra[0] = jc->env;
+        rc = 0;
+    }
+    exec_cred_list_destroy (creds);
+    exec_cred_kv_wipe ((struct kv *)msg);
+    return rc;
+}
+
+/* Remove the job's credentials directory, if any (failures are
+ * warnings naming the path).
+ */
+static void remove_creds (struct job_creds *jc)
+{
+    (void)exec_creddir_remove (jc->dir, warn_cred, NULL);
+    jc->dir = NULL;
+    free (jc->env);
+    jc->env = NULL;
+}
+
 int imp_cmd_exec_parent (struct imp_state *imp, const struct kv *msg)
 {
     struct error err = {{0}};
     struct user *u = calloc (1, sizeof (*u));
     struct exec_job job = {.argv = imp->argv + 2, .pro = &imp->prologue};
+    struct imp_audit a;
+    struct exec_pam *session = NULL;
+    struct job_creds jc = {0};
+    bool pam = false;
     int status;
 
     if (!u) {
         imp_fatal ("exec: out of memory");
         return 1;
     }
-    if (decide (imp, msg, u) < 0)
-        goto error;
+    imp_audit_begin (&a, "exec", getuid ());
+    if (decide (imp, msg, u, &pam) < 0)
+        goto refused;
+    imp_audit_user (&a, "user", u->pw.pw_uid);
+    imp_audit_field (&a, "jobid", imp_env_get (imp->env, "FLUX_JOB_ID"));
+    imp_audit_field (&a, "shell", imp->argv[2]);
     if (privsep_wait (imp->ps, &err) < 0) {
         if (errno != ECHILD)
             imp_fatal ("exec: %s", err.text);
+        imp_audit_send_refused (&a);
         goto error;
+    }
+    if (pam && open_pam (imp, &u->pw, &session) < 0) {
+        imp_audit_send (&a, false, "PAM stack failure");
+        goto error;
+    }
+    if (apply_devices (msg) < 0) {
+        imp_audit_send (&a, false, "device containment failed");
+        goto error;
+    }
+    if (make_creds (imp, msg, &u->pw, &jc) < 0) {
+        imp_audit_send (&a, false, "credentials failed");
+        goto error;
+    }
+    if (jc.dir) {
+        imp_audit_field (&a, "credentials", jc.count);
+        job.extra = jc.extra;
     }
     job.pw = &u->pw;
     job.notify_socket = imp_env_get (imp->env, "NOTIFY_SOCKET");
+    imp_audit_send (&a, true, "allowed");
     if ((status = exec_job_run (&job, &err)) < 0) {
         imp_fatal ("exec: %s", err.text);
+        imp_audit_send (&a, false, "failed to start the shell");
         goto error;
     }
+    remove_creds (&jc);
+    close_pam (session);
+    imp_audit_send_status (&a, status);
     free (u);
     if (WIFEXITED (status))
         return WEXITSTATUS (status);
     exec_job_exit_like (status);
+refused:
+    imp_audit_field (&a, "jobid", imp_env_get (imp->env, "FLUX_JOB_ID"));
+    imp_audit_field (&a, "shell", imp->argv[2]);
+    imp_audit_send_refused (&a);
 error:
+    remove_creds (&jc);
+    close_pam (session);
     free (u);
     return 1;
 }

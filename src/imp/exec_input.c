@@ -19,34 +19,28 @@ void exec_input_destroy (struct exec_input *in)
             explicit_bzero (in->J, strlen (in->J));
             free (in->J);
         }
+        json_decref (in->options);
         free (in);
     }
     errno = saved_errno;
 }
 
-/* The device policy of 'options': set in->wants_devices. */
-static int
-unpack_devices (json_t *options, struct exec_input *in, struct error *err)
+/* jansson's text of a syntax error ends with " near '<input>'", which can
+ * quote a credential of the input: keep the text before it and give the
+ * position instead.
+ */
+static void syntax_error (const json_error_t *jerr, struct error *err)
 {
-    json_error_t jerr;
-    const char *policy = NULL;
-    json_t *allow = NULL;
+    const char *near = strstr (jerr->text, " near '");
+    int n = near ? (int)(near - jerr->text) : (int)strlen (jerr->text);
 
-    if (json_unpack_ex (options, &jerr, 0, "{s?s s?o}", "DevicePolicy", &policy,
-                        "DeviceAllow", &allow)
-        < 0)
-        return error_errno (err, EINVAL, "%s", jerr.text);
-    if (policy && strcmp (policy, "auto") && strcmp (policy, "closed")
-        && strcmp (policy, "strict"))
-        return error_errno (err, EINVAL, "unknown DevicePolicy");
-    if (allow && !json_is_array (allow))
-        return error_errno (err, EINVAL, "DeviceAllow must be an array");
-    in->wants_devices = (policy && strcmp (policy, "auto"))
-                        || (allow && json_array_size (allow) > 0);
-    return 0;
+    error_errno (err, EINVAL, "%.*s at line %d, column %d", n, jerr->text,
+                 jerr->line, jerr->column);
 }
 
-/* Take J and options out of the object 'o'. */
+/* Take J and options out of the object 'o'.  The device policy in
+ * options is exec_device_parse()'s to check.
+ */
 static int unpack (json_t *o, struct exec_input *in, struct error *err)
 {
     json_error_t jerr;
@@ -64,11 +58,9 @@ static int unpack (json_t *o, struct exec_input *in, struct error *err)
                             "without NUL characters");
     if (options && !json_is_object (options))
         return error_errno (err, EINVAL, "options must be an object");
-    if (options && unpack_devices (options, in, err) < 0)
-        return -1;
     if (!(in->J = strdup (J)))
         return error_errno (err, ENOMEM, "out of memory");
-    in->has_options = options != NULL;
+    in->options = json_incref (options);
     return 0;
 }
 
@@ -88,7 +80,7 @@ int exec_input_parse (const char *buf,
         return error_errno (err, E2BIG, "input exceeds %d bytes",
                             EXEC_INPUT_MAX);
     if (!(o = json_loadb (buf, len, JSON_REJECT_DUPLICATES, &jerr))) {
-        error_errno (err, EINVAL, "%s", jerr.text);
+        syntax_error (&jerr, err);
         goto out;
     }
     if (!(in = calloc (1, sizeof (*in)))) {

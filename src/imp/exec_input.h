@@ -4,19 +4,17 @@
  *     {"J": <string>, "options"?: <object>}
  * read from stdin or from the stdout of FLUX_IMP_EXEC_HELPER.  J is the
  * signed jobspec (sign.h); options holds the device containment policy
- * (imp.md 4.5), which this implementation does not apply yet: the parser
- * checks the types of options.DevicePolicy ("auto", "closed" or
- * "strict") and options.DeviceAllow (an array) and tells whether any
- * containment is asked for, so that the command can refuse it rather
- * than run a job with more device access than requested.  Other keys are
- * ignored, as in the original.
+ * (imp.md 4.5) and the credentials (exec_cred.h: exec_cred_parse()).  This parser only checks that options is an object and
+ * keeps it: exec_device_parse() (exec_device.h) parses the policy from
+ * it, so that the input is parsed once and the policy errors have one
+ * source.  Other keys are ignored, as in the original.
  *
  * The parser is pure: no I/O, no globals, a size cap on entry.
  */
 #ifndef FLUX_IMP_EXEC_INPUT_H
 #define FLUX_IMP_EXEC_INPUT_H
 
-#include <stdbool.h>
+#include <jansson.h>
 #include <stddef.h>
 
 #include "common/error.h"
@@ -27,10 +25,11 @@
 #define EXEC_INPUT_MAX (16 * 1024 * 1024)
 
 struct exec_input {
-    char *J;            /* NUL-terminated, no embedded NUL */
-    bool has_options;   /* "options" was present (an object) */
-    bool wants_devices; /* DevicePolicy other than "auto", or a
-                         * non-empty DeviceAllow */
+    char *J;         /* NUL-terminated, no embedded NUL */
+    json_t *options; /* the "options" object, or NULL if absent; owned:
+                      * a reference of its own, released by
+                      * exec_input_destroy(), so it outlives the rest of
+                      * the parsed input.  Not checked beyond its type. */
 };
 
 /* Parse 'len' bytes of 'buf' (need not be NUL-terminated).  On success
@@ -39,9 +38,8 @@ struct exec_input {
  * 'err' holding the text that follows "exec: invalid json input: ":
  *   E2BIG   len > EXEC_INPUT_MAX ("input exceeds 16777216 bytes")
  *   EINVAL  not JSON, not an object, J missing or not a string, J with
- *           an embedded NUL or empty, options not an object, an
- *           unknown DevicePolicy or a DeviceAllow that is not an array
- *           (jansson's text, e.g. "Object item not found: J")
+ *           an embedded NUL or empty, options not an object (jansson's
+ *           text, e.g. "Object item not found: J")
  *   ENOMEM  out of memory
  */
 int exec_input_parse (const char *buf,

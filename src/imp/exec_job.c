@@ -1,28 +1,42 @@
-/* exec_job.c - run the job shell of `flux-imp exec`.
+/* exec_job.c - run the job shell of `flux-imp exec`, or the command of
+ * `flux-imp run`, and supervise it.
  *
  * The steps, in the IMP (root in a setuid install):
- *   1. block every signal, fork;
+ *   1. find the IMP's own cgroup (imp_cgroup_of()), once, before the
+ *      fork; block every signal, fork;
  *   2. in the new process: every handler < SIGRTMIN back to default, the
- *      mask emptied; switch to the job's user for good (when privileged)
- *      and prove it; chdir ("/"); the caller's umask and RLIMIT_CORE
- *      back; the environment of exec_env.h; execve() of the absolute
- *      shell path (no PATH search); on failure "<shell>: <strerror>" and
- *      exit 126 (EACCES, EPERM) or 127;
- *   3. in the IMP: forwarding handlers for SIGTERM, SIGINT, SIGHUP,
- *      SIGCONT, SIGALRM, SIGWINCH, SIGTTIN, SIGTTOU (sent on to the
- *      shell) and SIGUSR1 (SIGKILL to the shell: "kill the job"); only
- *      those are unblocked; wait for the shell.
+ *      mask emptied; with EXEC_JOB_PGRP a new process group; switch to
+ *      the job's user for good (or, with EXEC_JOB_ROOT, to root with
+ *      root's group alone) and prove it; chdir ("/"); for exec the
+ *      caller's umask and RLIMIT_CORE back; the environment given, or
+ *      that of exec_env.h; execve() of the absolute path (no PATH
+ *      search); on failure "<path>: <strerror>" and exit 126 (EACCES,
+ *      EPERM) or 127;
+ *   3. in the IMP, every signal still blocked: sigwaitinfo() on SIGCHLD
+ *      and the forwarded signals SIGTERM, SIGINT, SIGHUP, SIGCONT,
+ *      SIGALRM, SIGWINCH, SIGTTIN, SIGTTOU (sent on to the shell, or its
+ *      process group) and SIGUSR1 (kill the job), until the shell has
+ *      ended;
+ *   4. in a job cgroup: wait until the IMP is alone in it.
+ * No signal handler is installed: signals are taken synchronously in
+ * the main loop, so that killing a cgroup (open, read, kill) never runs
+ * in a handler and no signal can slip between a check and a wait.
  *
  * SECURITY INVARIANTS
  * - Nothing of the job runs before the user switch is proven: real,
- *   effective and saved ids and the groups are the job user's, and
- *   setreuid (-1, 0), setresuid (0, 0, 0) and (unless the user's group
- *   is 0) setegid (0) fail.
+ *   effective and saved ids and the groups are the job user's (root and
+ *   gid 0 alone with EXEC_JOB_ROOT), and for a user setreuid (-1, 0),
+ *   setresuid (0, 0, 0) and (unless the user's group is 0) setegid (0)
+ *   fail.
  * - The shell is started by its absolute path with execve(); the
  *   process environment of the IMP is empty (prologue.h) and the shell
- *   gets only what exec_env_build() lets through, built after the switch
- *   (imp_env_next() refuses to work with an effective uid of 0).
- * - The IMP only signals the one process it started.
+ *   gets only what the caller built (run) or exec_env_build() lets
+ *   through, built after the switch (imp_env_next() refuses to work with
+ *   an effective uid of 0).
+ * - The IMP signals the process it started (or its process group), and,
+ *   for SIGUSR1 only, the members of its own cgroup when that is a
+ *   dedicated job cgroup (imp_cgroup.h), else its own children.  The
+ *   cgroup is found before the fork, from the kernel's /proc files.
  */
 #define _GNU_SOURCE
 #if HAVE_CONFIG_H
@@ -43,6 +57,7 @@
 
 #include "exec_env.h"
 #include "exec_job.h"
+#include "imp_cgroup.h"
 #include "imp_log.h"
 #include "imp_notify.h"
 
@@ -52,15 +67,16 @@ static const int forwarded[] = {
 };
 #define NFORWARDED (sizeof (forwarded) / sizeof (forwarded[0]))
 
-static volatile sig_atomic_t job_pid = -1;
+/* The IMP's side of a running job. */
+struct supervisor {
+    const struct exec_job *job;
+    pid_t pid;            /* the shell */
+    struct imp_cgroup cg; /* the IMP's cgroup; cg.is_job false: none */
+};
 
-static void forward (int sig)
+static const char *job_name (const struct exec_job *job)
 {
-    int saved_errno = errno;
-
-    if (job_pid > 0)
-        (void)kill ((pid_t)job_pid, sig == SIGUSR1 ? SIGKILL : sig);
-    errno = saved_errno;
+    return job->name ? job->name : "exec";
 }
 
 static int prove_no_way_back (const struct passwd *pw, struct error *err)
@@ -103,33 +119,104 @@ int exec_job_switch_user (const struct passwd *pw, struct error *err)
     return prove_no_way_back (pw, err);
 }
 
+/* EXEC_JOB_ROOT: root entirely, with gid 0 as the only group (the
+ * original kept the caller's supplementary groups), and prove it.
+ */
+static int become_root (struct error *err)
+{
+    gid_t groups[2] = {0, 0};
+    uid_t r, e, s;
+    gid_t rg, eg, sg;
+
+    if (setgroups (1, groups) < 0 || setresgid (0, 0, 0) < 0
+        || setresuid (0, 0, 0) < 0)
+        return error_errno (err, errno, "switching to root: %s",
+                            strerror (errno));
+    if (getresuid (&r, &e, &s) < 0 || getresgid (&rg, &eg, &sg) < 0
+        || (r | e | s) != 0 || (rg | eg | sg) != 0 || getgroups (2, groups) != 1
+        || groups[0] != 0)
+        return error_errno (err, EPERM,
+                            "switching to root: ids or groups "
+                            "did not change");
+    return 0;
+}
+
+/* Step 2: who the job runs as. */
+static int switch_ids (const struct exec_job *job, struct error *err)
+{
+    if (job->flags & EXEC_JOB_ROOT)
+        return job->pw ? error_errno (err, EINVAL, "invalid job")
+                       : become_root (err);
+    if (job->pw)
+        return exec_job_switch_user (job->pw, err);
+    return 0;
+}
+
+static __attribute__ ((noreturn)) void
+start_fail (const struct exec_job *job, const char *what, const char *text)
+{
+    imp_fatal ("%s: %s%s", job_name (job), what, text);
+    _exit (1);
+}
+
+/* Step 2: the environment of exec_env.h, with job->extra and, in a
+ * 'guest' shell (the job's user is not the caller),
+ * FLUX_SECURITY_REFUSE_NONE=<its pid> (none is refused in it:
+ * exec_env.h).
+ */
+static char **
+build_env (const struct exec_job *job, bool guest, struct error *err)
+{
+    const char *extra[EXEC_JOB_EXTRA_MAX + 2] = {NULL};
+    char refuse[64];
+    size_t n = 0;
+
+    if (guest) {
+        if (exec_env_refuse_none (getpid (), refuse, sizeof (refuse)) < 0) {
+            error_errno (err, errno, "%s", strerror (errno));
+            return NULL;
+        }
+        extra[n++] = refuse;
+    }
+    for (const char *const *e = job->extra; e && *e; e++) {
+        if (n > EXEC_JOB_EXTRA_MAX) {
+            error_errno (err, E2BIG, "too many variables");
+            return NULL;
+        }
+        extra[n++] = *e;
+    }
+    return exec_env_build (job->pro->env, extra, err);
+}
+
 /* Step 2, in the new process.  Never returns. */
 static __attribute__ ((noreturn)) void start_shell (const struct exec_job *job)
 {
     struct error err = {{0}};
     struct sigaction sa = {.sa_handler = SIG_DFL};
+    char *const *envv = job->envv;
+    /* before the switch: getuid () is still the caller's */
+    bool guest = job->pw && job->pw->pw_uid != getuid ();
     sigset_t none;
-    char **envv;
     int e;
 
     for (int sig = 1; sig < SIGRTMIN; sig++)
         if (sig != SIGKILL && sig != SIGSTOP)
             (void)sigaction (sig, &sa, NULL);
     sigemptyset (&none);
-    if (job->pw && exec_job_switch_user (job->pw, &err) < 0) {
-        imp_fatal ("exec: %s", err.text);
-        _exit (1);
+    if (prologue_close_above_stderr (&err) < 0)
+        start_fail (job, "", err.text);
+    if ((job->flags & EXEC_JOB_PGRP) && setpgid (0, 0) < 0)
+        start_fail (job, "setpgid: ", strerror (errno));
+    if (switch_ids (job, &err) < 0)
+        start_fail (job, "", err.text);
+    if (chdir ("/") < 0)
+        start_fail (job, "chdir /: ", strerror (errno));
+    if (!(job->flags & EXEC_JOB_ROOT)) {
+        (void)umask (job->pro->umask);
+        (void)setrlimit (RLIMIT_CORE, &job->pro->core_limit);
     }
-    if (chdir ("/") < 0) {
-        imp_fatal ("exec: chdir /: %s", strerror (errno));
-        _exit (1);
-    }
-    (void)umask (job->pro->umask);
-    (void)setrlimit (RLIMIT_CORE, &job->pro->core_limit);
-    if (!(envv = exec_env_build (job->pro->env, &err))) {
-        imp_fatal ("exec: environment: %s", err.text);
-        _exit (1);
-    }
+    if (!envv && !(envv = build_env (job, guest, &err)))
+        start_fail (job, "environment: ", err.text);
     (void)sigprocmask (SIG_SETMASK, &none, NULL);
     execve (job->argv[0], job->argv, envv);
     e = errno;
@@ -141,7 +228,7 @@ static void notify (const char *path, const char *msg)
 {
     struct error err = {{0}};
 
-    if (imp_notify (path, msg, &err) < 0)
+    if (path && imp_notify (path, msg, &err) < 0)
         imp_warn ("%s", err.text);
 }
 
@@ -164,56 +251,143 @@ static void notify_ended (const char *path, int status)
     notify (path, msg);
 }
 
-/* Step 3: forward, wait. */
-static int wait_job (pid_t pid, const char *notify_socket, struct error *err)
+/* SIGUSR1: SIGKILL the job's cgroup, or (not in a job cgroup, or if
+ * that fails) the IMP's children and the job's process group.
+ */
+static void kill_job (const struct supervisor *s)
 {
-    struct sigaction sa = {.sa_handler = forward};
-    sigset_t waitmask;
-    int status;
-    pid_t rc;
+    struct error err = {{0}};
+    int rc = -1;
 
-    sigfillset (&sa.sa_mask);
-    sigfillset (&waitmask);
-    job_pid = pid;
-    for (size_t i = 0; i < NFORWARDED; i++) {
-        (void)sigaction (forwarded[i], &sa, NULL);
-        sigdelset (&waitmask, forwarded[i]);
+    if (s->cg.is_job)
+        rc = imp_cgroup_kill (&s->cg, SIGKILL, &err);
+    if (rc < 0) {
+        if (s->pid > 0 && (s->job->flags & EXEC_JOB_PGRP))
+            (void)kill (-s->pid, SIGKILL);
+        rc = imp_cgroup_kill_children (SIGKILL, &err);
     }
-    if (notify_socket)
-        notify (notify_socket, "READY=1\nSTATUS=IMP is monitoring child "
-                               "and forwarding signals");
-    (void)sigprocmask (SIG_SETMASK, &waitmask, NULL);
-    while ((rc = waitpid (pid, &status, 0)) < 0 && errno == EINTR)
-        ;
-    sigfillset (&waitmask);
-    (void)sigprocmask (SIG_SETMASK, &waitmask, NULL);
-    job_pid = -1;
     if (rc < 0)
-        return error_errno (err, errno, "waitpid: %s", strerror (errno));
-    notify_ended (notify_socket, status);
-    return status;
+        imp_warn ("Failed to forward SIGKILL: %s", strerror (errno));
+}
+
+static void forward (const struct supervisor *s, int sig)
+{
+    pid_t target = (s->job->flags & EXEC_JOB_PGRP) ? -s->pid : s->pid;
+
+    if (sig == SIGUSR1)
+        kill_job (s);
+    else if (kill (target, sig) < 0 && errno != ESRCH)
+        imp_warn ("Failed to forward signal %d: %s", sig, strerror (errno));
+}
+
+/* Step 3: forward signals until the shell has ended; set *statusp. */
+static int wait_job (struct supervisor *s, int *statusp, struct error *err)
+{
+    sigset_t set;
+    pid_t rc;
+    int sig;
+
+    sigemptyset (&set);
+    sigaddset (&set, SIGCHLD);
+    for (size_t i = 0; i < NFORWARDED; i++)
+        sigaddset (&set, forwarded[i]);
+    notify (s->job->notify_socket, "READY=1\nSTATUS=IMP is monitoring "
+                                   "child and forwarding signals");
+    for (;;) {
+        if ((rc = waitpid (s->pid, statusp, WNOHANG)) == s->pid)
+            return 0;
+        if (rc < 0 && errno != EINTR)
+            return error_errno (err, errno, "waitpid: %s", strerror (errno));
+        if ((sig = sigwaitinfo (&set, NULL)) < 0) {
+            if (errno == EINTR)
+                continue;
+            return error_errno (err, errno, "sigwaitinfo: %s",
+                                strerror (errno));
+        }
+        if (sig != SIGCHLD)
+            forward (s, sig);
+    }
+}
+
+/* Step 4: in a job cgroup, wait until the IMP is alone in it.  SIGUSR1
+ * kills what is left, and again every second until it is gone.
+ */
+static void wait_cgroup (struct supervisor *s)
+{
+    struct error err = {{0}};
+    bool killing = false;
+    sigset_t wake;
+    int sig;
+
+    if (!s->cg.is_job)
+        return;
+    sigemptyset (&wake);
+    sigaddset (&wake, SIGUSR1);
+    for (;;) {
+        if (imp_cgroup_wait_empty (&s->cg, &wake, killing ? 1000 : -1, &sig,
+                                   &err)
+            == 0) {
+            if (sig == 0)
+                break;
+            killing = true;
+        }
+        else if (errno != ETIMEDOUT) {
+            imp_warn ("%s: waiting for the cgroup: %s", job_name (s->job),
+                      err.text);
+            return;
+        }
+        kill_job (s);
+    }
+    notify (s->job->notify_socket, "STATUS=cgroup is now empty, exiting");
+}
+
+/* Step 1: the IMP's cgroup, found once, before the fork. */
+static void find_cgroup (struct supervisor *s)
+{
+    struct error err = {{0}};
+
+    if (imp_cgroup_of (0, &s->cg, &err) < 0) {
+        imp_debug ("%s: no cgroup: %s", job_name (s->job), err.text);
+        memset (&s->cg, 0, sizeof (s->cg));
+    }
+    else if (!s->cg.is_job)
+        imp_debug ("%s: %s is not a job cgroup", job_name (s->job), s->cg.path);
+}
+
+static bool job_is_valid (const struct exec_job *job)
+{
+    return job && job->argv && job->argv[0] && job->argv[0][0] == '/'
+           && job->pro && (job->flags & ~(EXEC_JOB_ROOT | EXEC_JOB_PGRP)) == 0
+           && !((job->flags & EXEC_JOB_ROOT) && job->pw);
 }
 
 int exec_job_run (const struct exec_job *job, struct error *err)
 {
+    struct supervisor s = {.job = job};
     sigset_t all, old;
-    pid_t pid;
+    int status;
 
-    if (!job || !job->argv || !job->argv[0] || job->argv[0][0] != '/'
-        || !job->pro)
+    if (!job_is_valid (job))
         return error_errno (err, EINVAL, "invalid job");
+    find_cgroup (&s);
     sigfillset (&all);
     if (sigprocmask (SIG_SETMASK, &all, &old) < 0)
         return error_errno (err, errno, "sigprocmask: %s", strerror (errno));
     (void)fflush (NULL);
-    if ((pid = fork ()) < 0) {
+    if ((s.pid = fork ()) < 0) {
         error_errno (err, errno, "fork: %s", strerror (errno));
         (void)sigprocmask (SIG_SETMASK, &old, NULL);
         return -1;
     }
-    if (pid == 0)
+    if (s.pid == 0)
         start_shell (job);
-    return wait_job (pid, job->notify_socket, err);
+    if (job->flags & EXEC_JOB_PGRP)
+        (void)setpgid (s.pid, s.pid); /* both sides, no race */
+    if (wait_job (&s, &status, err) < 0)
+        return -1;
+    notify_ended (job->notify_socket, status);
+    wait_cgroup (&s);
+    return status;
 }
 
 void exec_job_exit_like (int status)

@@ -64,6 +64,57 @@ int imp_cmd_whoami_parent (struct imp_state *imp, const struct kv *msg);
 int imp_cmd_exec_child (struct imp_state *imp);
 int imp_cmd_exec_parent (struct imp_state *imp, const struct kv *msg);
 
+/* kill SIGNAL PID: signal PID, or the children of PID if it is a
+ * flux-imp of euid 0, for a caller in exec.allowed-users who owns PID or
+ * its cgroup (cmd_kill.c).
+ */
+int imp_cmd_kill_child (struct imp_state *imp);
+int imp_cmd_kill_parent (struct imp_state *imp, const struct kv *msg);
+
+/* kill's pure parsers, exposed for the unit tests.  Each returns 0 and
+ * sets its outputs, or -1 with errno = EINVAL ('err' filled when given).
+ *   imp_kill_parse_signal: a decimal number 0..IMP_KILL_SIGNAL_MAX, no
+ *     sign, blank or leading zero;
+ *   imp_kill_parse_pid: a decimal number 2..INT_MAX, same rules;
+ *   imp_kill_parse_args: exactly "flux-imp kill SIGNAL PID" (argc 4);
+ *   imp_kill_parse_status: the "PPid:" and the four "Uid:" fields (real,
+ *     effective, saved, fs) of the text of /proc/<pid>/status, each line
+ *     present exactly once.
+ */
+#define IMP_KILL_SIGNAL_MAX 64
+int imp_kill_parse_signal (const char *s, int *sigp, struct error *err);
+int imp_kill_parse_pid (const char *s, pid_t *pidp, struct error *err);
+int imp_kill_parse_args (int argc,
+                         char **argv,
+                         int *sigp,
+                         pid_t *pidp,
+                         struct error *err);
+int imp_kill_parse_status (const char *text, pid_t *ppidp, uid_t uid[4]);
+
+/* run NAME: run the command of [run.NAME] as root, with the caller's
+ * variables that the table allows, in its own process group (cmd_run.c).
+ * The parent returns the command's exit code, or ends the IMP by its
+ * signal.
+ */
+int imp_cmd_run_child (struct imp_state *imp);
+int imp_cmd_run_parent (struct imp_state *imp, const struct kv *msg);
+
+/* run's filter of the caller's variables, exposed for the unit tests:
+ * true if NAME=VALUE may reach the command of a [run.NAME] whose
+ * allowed-environment is 'globs' (NULL-terminated; NULL: absent).
+ * FLUX_JOB_ID and FLUX_JOB_USERID always pass; any other name must match
+ * a pattern (fnmatch(3), no flags); never a name that is empty, holds
+ * '=', is longer than IMP_RUN_ENV_NAME_MAX, is denied by exec_env.h or is
+ * one that the IMP sets (FLUX_OWNER_USERID, HOME, USER, PATH), nor a
+ * value longer than IMP_RUN_ENV_VALUE_MAX (then *too_long is set).
+ */
+#define IMP_RUN_ENV_NAME_MAX 128
+#define IMP_RUN_ENV_VALUE_MAX 65536
+bool imp_run_env_allowed (const char *const *globs,
+                          const char *name,
+                          const char *value,
+                          bool *too_long);
+
 /* casign: sign the public certificate read on stdin with the CA of [ca]
  * for the caller's real uid; print the signed certificate on stdout
  * (cmd_casign.c).

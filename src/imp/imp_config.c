@@ -255,6 +255,17 @@ int imp_config_allow_sudo (const struct cf *cf, bool *allowp, struct error *err)
     return 0;
 }
 
+int imp_config_allow_unprivileged (const struct cf *cf,
+                                   bool *allowp,
+                                   struct error *err)
+{
+    bool allow = false;
+    int rc = cf_get_bool (cf, "exec.allow-unprivileged-exec", &allow, err);
+
+    *allowp = rc == 0 && allow;
+    return rc < 0 && errno != ENOENT ? -1 : 0;
+}
+
 int imp_config_log_level (const struct cf *cf,
                           enum imp_log_level *levelp,
                           struct error *err)

@@ -81,6 +81,14 @@ int imp_config_allow_sudo (const struct cf *cf,
                            bool *allowp,
                            struct error *err);
 
+/* exec.allow-unprivileged-exec, the IMP's one test-mode switch (exec and
+ * run without setuid): *allowp is false when the key is absent, and on
+ * error.  Return 0, or -1 with errno set (EINVAL: wrong type, with text).
+ */
+int imp_config_allow_unprivileged (const struct cf *cf,
+                                   bool *allowp,
+                                   struct error *err);
+
 /* log-level.  Return 0 and set *levelp; -1 with errno = ENOENT if the
  * key is absent; -1 with errno = EINVAL and "unknown log-level '<s>',
  * ignoring (<file>:<line>)" in 'err' for an unknown name (the original

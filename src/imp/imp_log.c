@@ -110,6 +110,27 @@ static void write_line (const char *line, size_t len)
     }
 }
 
+/* The text of the last fatal message, for the audit line (imp_audit.h). */
+static char last_fatal[IMP_LOG_LAST_MAX];
+
+static void remember_fatal (const char *line, size_t len)
+{
+    size_t skip = strlen ("flux-imp: Fatal: ");
+
+    if (len < skip + 1)
+        return;
+    len -= skip + 1; /* the prefix and the newline */
+    if (len >= sizeof (last_fatal))
+        len = sizeof (last_fatal) - 1;
+    memcpy (last_fatal, line + skip, len);
+    last_fatal[len] = '\0';
+}
+
+const char *imp_log_last_fatal (void)
+{
+    return last_fatal;
+}
+
 static __attribute__ ((format (printf, 2, 0))) void
 vprint (enum imp_log_level level, const char *fmt, va_list ap)
 {
@@ -118,6 +139,8 @@ vprint (enum imp_log_level level, const char *fmt, va_list ap)
     size_t len;
 
     len = imp_log_vformat (line, sizeof (line), level, fmt, ap);
+    if (level == IMP_LOG_FATAL)
+        remember_fatal (line, len);
     write_line (line, len);
     errno = saved_errno;
 }

@@ -76,4 +76,12 @@ size_t imp_log_vformat (char *buf,
  */
 void imp_log_sanitize (char *msg);
 
+/* The sanitized text of the last fatal message of this process (without
+ * "flux-imp: Fatal: " and the newline, cut to IMP_LOG_LAST_MAX - 1
+ * bytes), or "" if there was none.  The audit line of a refused action
+ * quotes it (imp_audit.h).
+ */
+#define IMP_LOG_LAST_MAX 256
+const char *imp_log_last_fatal (void);
+
 #endif /* !FLUX_IMP_LOG_H */

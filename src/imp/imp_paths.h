@@ -29,6 +29,16 @@ struct imp_paths {
     const char *security_pattern; /* libflux-security's pattern, NULL
                                    * for the library's default */
     bool test_build;              /* true in test-imp only */
+    const char *pam_confdir;      /* PAM service directory of the test
+                                   * builds (IMP_PAM_CONFDIR, read with
+                                   * pam_start_confdir()); NULL in the
+                                   * installed flux-imp: the system's */
+    const char *cred_dir;         /* base of the job credentials
+                                   * directories (exec_creddir.h), fixed
+                                   * at compile time (IMP_CRED_DIR):
+                                   * /run/flux-imp/credentials installed,
+                                   * <build>/t/imp-run/credentials in the
+                                   * test builds */
 };
 
 /* The environment variables this build reads, added to the allow-list

@@ -11,6 +11,9 @@
  * IMP_SECURITY_CONFDIR likewise fixes libflux-security's directory for
  * test-imp-fixedpath (t/imp-fixed/security/conf.d); the installed
  * flux-imp leaves it unset and the library uses its compiled-in default.
+ * IMP_PAM_CONFDIR (test-imp-fixedpath: t/imp-fixed/pam.d) is the PAM
+ * service directory of exec.pam-support; unset in the installed flux-imp,
+ * which uses the system's (/etc/pam.d), so that it holds no test path.
  */
 #if HAVE_CONFIG_H
 #include "config.h"
@@ -21,6 +24,12 @@
 
 #ifndef IMP_CONFDIR
 #define IMP_CONFDIR FLUX_IMP_CONFDIR
+#endif
+/* The base of the job credentials directories (exec_creddir.h); the
+ * test build sets it under the build directory.
+ */
+#ifndef IMP_CRED_DIR
+#define IMP_CRED_DIR "/run/flux-imp/credentials"
 #endif
 
 const char *const imp_paths_env_names[] = {NULL};
@@ -37,4 +46,10 @@ void imp_paths_get (const struct imp_env *env, struct imp_paths *paths)
     paths->security_pattern = NULL;
 #endif
     paths->test_build = false;
+#ifdef IMP_PAM_CONFDIR
+    paths->pam_confdir = IMP_PAM_CONFDIR;
+#else
+    paths->pam_confdir = NULL;
+#endif
+    paths->cred_dir = IMP_CRED_DIR;
 }

@@ -41,6 +41,8 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "exec_cred.h"
+#include "imp_audit.h"
 #include "imp_cmds.h"
 #include "imp_config.h"
 #include "imp_log.h"
@@ -49,15 +51,18 @@ struct imp_cmd {
     const char *name;
     imp_child_f child;
     imp_parent_f parent; /* NULL: the parent accepts no message */
+    bool audited;        /* a privileged action (imp_audit.h) */
 };
 
 static const struct imp_cmd commands[] = {
-    {"version", imp_cmd_version_child, NULL},
-    {"whoami", imp_cmd_whoami_child, imp_cmd_whoami_parent},
-    {"exec", imp_cmd_exec_child, imp_cmd_exec_parent},
-    {"casign", imp_cmd_casign_child, imp_cmd_casign_parent},
-    {"testconfig", imp_cmd_testconfig_child, NULL}, /* see main() */
-    {NULL, NULL, NULL},
+    {"version", imp_cmd_version_child, NULL, false},
+    {"whoami", imp_cmd_whoami_child, imp_cmd_whoami_parent, false},
+    {"exec", imp_cmd_exec_child, imp_cmd_exec_parent, true},
+    {"casign", imp_cmd_casign_child, imp_cmd_casign_parent, true},
+    {"kill", imp_cmd_kill_child, imp_cmd_kill_parent, true},
+    {"run", imp_cmd_run_child, imp_cmd_run_parent, true},
+    {"testconfig", imp_cmd_testconfig_child, NULL, false}, /* main() */
+    {NULL, NULL, NULL, false},
 };
 
 static __attribute__ ((noreturn, format (printf, 1, 2))) void
@@ -88,6 +93,7 @@ static void start (struct imp_state *imp, int argc, char *argv[])
 
     if (prologue_run (imp_paths_env_names, &imp->prologue, &err) < 0)
         die ("%s", err.text);
+    exec_cred_wipe_jansson (); /* before any JSON is parsed */
     imp->env = imp->prologue.env;
     imp->argc = argc;
     imp->argv = argv;
@@ -214,21 +220,43 @@ static void wait_child (struct imp_state *imp)
     }
 }
 
+/* 6, privileged: an audited action that the unprivileged half refused
+ * (it said why on stderr) or that broke the protocol.
+ */
+static void audit_no_request (const struct imp_state *imp,
+                              const struct imp_cmd *cmd,
+                              const char *outcome)
+{
+    struct imp_audit a;
+
+    if (!cmd->audited)
+        return;
+    imp_audit_begin (&a, cmd->name, getuid ());
+    imp_audit_field (&a, "jobid", imp_env_get (imp->env, "FLUX_JOB_ID"));
+    imp_audit_send (&a, false, outcome);
+}
+
 /* 6, privileged: the one message, for this command and no other. */
-static struct kv *receive_request (struct imp_state *imp)
+static struct kv *receive_request (struct imp_state *imp,
+                                   const struct imp_cmd *cmd)
 {
     struct error err = {{0}};
     const char *name;
     struct kv *msg;
 
-    if (privsep_recv (imp->ps, &msg, &err) < 0)
+    if (privsep_recv (imp->ps, &msg, &err) < 0) {
+        audit_no_request (imp, cmd, "refused: invalid request");
         die ("%s", err.text);
+    }
     if (!msg) {
+        audit_no_request (imp, cmd, "refused by the unprivileged half");
         wait_child (imp);
         die ("privsep: the unprivileged child sent no request");
     }
-    if (kv_get_string (msg, "cmd", &name) < 0 || strcmp (name, imp->cmd))
+    if (kv_get_string (msg, "cmd", &name) < 0 || strcmp (name, imp->cmd)) {
+        audit_no_request (imp, cmd, "refused: invalid request");
         die ("privsep: the request is not for command %s", imp->cmd);
+    }
     return msg;
 }
 
@@ -238,7 +266,7 @@ static int run_parent (struct imp_state *imp, const struct imp_cmd *cmd)
     int rc = 0;
 
     if (cmd->parent) {
-        msg = receive_request (imp);
+        msg = receive_request (imp, cmd);
         rc = cmd->parent (imp, msg);
         kv_destroy (msg);
     }

@@ -52,7 +52,7 @@ static int close_listed_fds (struct error *err)
     return 0;
 }
 
-static int close_above_stderr (struct error *err)
+int prologue_close_above_stderr (struct error *err)
 {
 #ifdef SYS_close_range
     if (syscall (SYS_close_range, 3U, ~0U, 0U) == 0)
@@ -97,7 +97,7 @@ static int open_null_as (int fd, struct error *err)
 
 static int fix_descriptors (struct error *err)
 {
-    if (close_above_stderr (err) < 0)
+    if (prologue_close_above_stderr (err) < 0)
         return -1;
     for (int fd = 0; fd <= 2; fd++)
         if (!fd_is_open (fd) && open_null_as (fd, err) < 0)

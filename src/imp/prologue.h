@@ -23,6 +23,14 @@ struct prologue {
     mode_t umask;             /* the caller's umask */
 };
 
+/* Close every descriptor above 2 (close_range(2), else each one listed
+ * in /proc/self/fd).  Step 1 of prologue_run(); also run by a process the
+ * IMP starts, just before execve(), so that nothing opened since (by a
+ * PAM module, say) reaches the program.  Return 0, or -1 with errno set
+ * and 'err' filled.
+ */
+int prologue_close_above_stderr (struct error *err);
+
 /* In this order:
  *  1. close every descriptor above 2 (close_range(2), else the list in
  *     /proc/self/fd), then open /dev/null over any of 0, 1, 2 that is

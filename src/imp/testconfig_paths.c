@@ -9,6 +9,11 @@
  * FLUX_TEST_IMP_PATH_PARANOIA  if set (to anything), path paranoia
  *                           follows the installed rule (on when the
  *                           effective uid is 0); otherwise it is off
+ * IMP_PAM_CONFDIR           (compile time) the PAM service directory of
+ *                           exec.pam-support, under the build tree: the
+ *                           test IMP never reads /etc/pam.d
+ * IMP_CRED_DIR              (compile time) the base of the credentials
+ *                           directories, under the build tree
  *
  * SECURITY INVARIANTS
  * - This file is linked only into test-imp, which meson never installs;
@@ -29,6 +34,12 @@
 #ifndef TEST_IMP_CONFIG_PATTERN
 #error TEST_IMP_CONFIG_PATTERN must be defined by the build
 #endif
+#ifndef IMP_PAM_CONFDIR
+#error IMP_PAM_CONFDIR must be defined by the build
+#endif
+#ifndef IMP_CRED_DIR
+#error IMP_CRED_DIR must be defined by the build
+#endif
 
 const char *const imp_paths_env_names[] = {
     "FLUX_IMP_CONFIG_PATTERN",
@@ -48,4 +59,6 @@ void imp_paths_get (const struct imp_env *env, struct imp_paths *paths)
     paths->config_flags = IMP_CONFIG_SIGN;
     paths->security_pattern = paths->config_pattern;
     paths->test_build = true;
+    paths->pam_confdir = IMP_PAM_CONFDIR;
+    paths->cred_dir = IMP_CRED_DIR;
 }

@@ -8,12 +8,17 @@
  * The defence against impersonation by an instance owner: in a job shell
  * that flux-imp started for a guest, a "none" message claiming the guest's
  * uid would verify, yet anyone who controls the instance (its owner) can
- * write one.  flux-imp therefore sets NONE_REFUSE_ENV=1 in the
- * environment of every job shell it starts as another user, and none
- * verification fails wherever it is set.  Single-user instances (no IMP)
- * and the instance owner's own processes are unaffected.  The variable
- * can only make verification stricter, so it is read with getenv() even
- * in a setuid program.
+ * write one.  flux-imp therefore sets NONE_REFUSE_ENV to the process id
+ * of every job shell it starts as another user, and none verification
+ * fails in the process whose pid it names: the job shell itself, which
+ * verifies J and remote execution requests.  Its descendants (the job's
+ * tasks, among them the brokers of an instance that the guest runs in
+ * the job) have other pids, so a single-user instance started inside a
+ * job keeps signing and verifying with none as any single-user instance
+ * does; so do instances without the IMP and the owner's processes.  Any
+ * other value (empty, not a pid, another pid) refuses nothing: the
+ * variable can only make verification stricter, so it is read with
+ * getenv() even in a setuid program.
  */
 #if HAVE_CONFIG_H
 #include "config.h"
@@ -27,11 +32,22 @@
 
 #define NONE_REFUSE_ENV "FLUX_SECURITY_REFUSE_NONE"
 
+/* True in the process whose pid NONE_REFUSE_ENV holds (decimal, no sign,
+ * blank or leading zero).
+ */
 static bool none_refused (void)
 {
     const char *s = getenv (NONE_REFUSE_ENV);
+    long long v = 0;
 
-    return s && *s && strcmp (s, "0") != 0;
+    if (!s || s[0] < '1' || s[0] > '9' || strlen (s) > 10)
+        return false;
+    for (; *s; s++) {
+        if (*s < '0' || *s > '9')
+            return false;
+        v = v * 10 + (*s - '0');
+    }
+    return v == (long long)getpid ();
 }
 
 static char *
@@ -58,8 +74,8 @@ static int none_verify (void *state,
         return error_errno (err,
                             EPERM,
                             "sign-none-verify: the none mechanism is refused"
-                            " in a job that flux-imp started for another"
-                            " user (%s is set)",
+                            " in a job shell that flux-imp started for"
+                            " another user (%s)",
                             NONE_REFUSE_ENV);
     if (userid != real)
         return error_errno (err, EPERM,

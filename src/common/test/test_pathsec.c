@@ -53,7 +53,8 @@ static void expect_fail_at (const char *path, int flags, int errnum, ...)
 }
 
 #define expect_fail(name, flags, errnum, ...)                                  \
-    expect_fail_at (fixture_path (name), flags, errnum, __VA_ARGS__, NULL)
+    expect_fail_at (fixture_path (name), flags, errnum, __VA_ARGS__,           \
+                    (const char *)NULL)
 
 static void expect_ok_at (const char *path, int flags)
 {
@@ -94,6 +95,21 @@ static void test_owner_nobody (void **state)
                  "owner.toml: insecure file ownership (owner uid 65534):"
                  " the file must be owned by root");
     expect_ok ("owner.toml", 0);
+}
+
+/* A second name for a root-owned file (as anyone could make in a sticky
+ * directory without fs.protected_hardlinks) is refused.
+ */
+static void test_hard_link (void **state)
+{
+    make_file ("linked.toml", 0, 0, 0644);
+    assert_int_equal (
+        link (fixture_path ("linked.toml"), fixture_path ("link2.toml")), 0);
+    expect_fail ("linked.toml", PATHSEC_PARANOIA, EPERM,
+                 "linked.toml: the file has 2 hard links: it must have"
+                 " exactly one (copy it instead of linking it)");
+    expect_fail ("link2.toml", PATHSEC_PARANOIA, EPERM, "2 hard links");
+    expect_ok ("linked.toml", 0);
 }
 
 static void test_group_nogroup (void **state)
@@ -161,9 +177,11 @@ static void test_socket (void **state)
 static void test_device (void **state)
 {
     expect_fail_at ("/dev/null", PATHSEC_PARANOIA, EINVAL,
-                    "/dev/null: File is not a regular file", NULL);
+                    "/dev/null: File is not a regular file",
+                    (const char *)NULL);
     expect_fail_at ("/dev/null", 0, EINVAL,
-                    "/dev/null: File is not a regular file", NULL);
+                    "/dev/null: File is not a regular file",
+                    (const char *)NULL);
     assert_int_equal (symlink ("/dev/null", fixture_path ("devnull.toml")), 0);
     expect_fail ("devnull.toml", PATHSEC_PARANOIA, ELOOP,
                  "devnull.toml: symbolic link");
@@ -186,8 +204,10 @@ static void test_missing_and_empty (void **state)
                  "nonexistent.toml: No such file or directory");
     expect_fail ("nonexistent.toml", 0, ENOENT, "No such file");
     expect_fail ("nodir/x.toml", PATHSEC_PARANOIA, ENOENT, "nodir: No such");
-    expect_fail_at ("", PATHSEC_PARANOIA, EINVAL, "Filename not defined", NULL);
-    expect_fail_at (NULL, 0, EINVAL, "Filename not defined", NULL);
+    expect_fail_at ("", PATHSEC_PARANOIA, EINVAL, "Filename not defined",
+                    (const char *)NULL);
+    expect_fail_at (NULL, 0, EINVAL, "Filename not defined",
+                    (const char *)NULL);
     make_file ("good.toml", 0, 0, 0644);
     expect_fail ("good.toml", 0x100, EINVAL, "invalid flags");
     expect_fail ("good.toml/x", PATHSEC_PARANOIA, ENOTDIR, "good.toml");
@@ -201,7 +221,7 @@ static void test_path_too_long (void **state)
     path[0] = '/';
     path[sizeof (path) - 1] = '\0';
     expect_fail_at (path, PATHSEC_PARANOIA, ENAMETOOLONG, "path is too long",
-                    NULL);
+                    (const char *)NULL);
 }
 
 /* The directories */
@@ -281,7 +301,7 @@ static void test_relative_and_dotdot (void **state)
     expect_ok_at ("./good.toml", PATHSEC_PARANOIA);
     expect_ok_at ("../rel/good.toml", PATHSEC_PARANOIA);
     expect_fail_at ("missing.toml", PATHSEC_PARANOIA, ENOENT,
-                    "missing.toml: No such file", NULL);
+                    "missing.toml: No such file", (const char *)NULL);
     assert_int_equal (chdir (cwd), 0);
     expect_ok ("rel/../rel//good.toml", PATHSEC_PARANOIA);
 }
@@ -423,6 +443,7 @@ int main (void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test (test_owner_nobody),
+        cmocka_unit_test (test_hard_link),
         cmocka_unit_test (test_group_nogroup),
         cmocka_unit_test (test_bad_modes),
         cmocka_unit_test (test_directory),

@@ -10,6 +10,7 @@
 #include <string.h>
 
 #include "tap_cmocka.h"
+#include "exec_device.h"
 #include "exec_input.h"
 
 /* Parse the NUL-terminated 's'; expect failure with 'errnum' and, if
@@ -55,6 +56,20 @@ static void test_not_json (void **state)
     fails_str ("[\"J\"]", EINVAL, NULL);
 }
 
+/* A syntax error never quotes the input, which may hold a credential:
+ * the text gives the position instead.
+ */
+static void test_syntax_error_quotes_nothing (void **state)
+{
+    fails_str ("{\"J\":\"s3cr3t", EINVAL,
+               "premature end of input at line 1, column 12");
+    fails_str ("{\"J\":\"x\",\"options\":{\"Credentials\":"
+               "{\"t\":\"s3cr3t\" x}}}",
+               EINVAL, "'}' expected at line 1, column 49");
+    fails_str ("{\"J\":\"s3cr3t\\q\"}", EINVAL,
+               "invalid escape at line 1, column 14");
+}
+
 static void test_embedded_nul (void **state)
 {
     static const char s[] = "{\"J\":\"a\"}\0{\"J\":\"b\"}";
@@ -82,16 +97,41 @@ static void test_options_wrong (void **state)
                "options must be an object");
 }
 
+/* The device policy is not checked here, but kept for exec_device_parse(),
+ * which gives the errors.
+ */
 static void test_devices_wrong (void **state)
 {
-    fails_str ("{\"J\":\"x\",\"options\":{\"DevicePolicy\":1}}", EINVAL, NULL);
-    fails_str ("{\"J\":\"x\",\"options\":{\"DevicePolicy\":\"open\"}}", EINVAL,
-               "unknown DevicePolicy");
-    fails_str ("{\"J\":\"x\",\"options\":{\"DeviceAllow\":{}}}", EINVAL,
-               "DeviceAllow must be an array");
+    static const struct {
+        const char *options;
+        const char *text;
+    } cases[] = {
+        {"{\"DevicePolicy\":1}", "DevicePolicy must be a string"},
+        {"{\"DevicePolicy\":\"open\"}", "unknown DevicePolicy"},
+        {"{\"DeviceAllow\":{}}", "DeviceAllow must be an array"},
+    };
+    for (size_t i = 0; i < sizeof (cases) / sizeof (cases[0]); i++) {
+        struct exec_input *in = NULL;
+        struct exec_device_specs *specs = NULL;
+        struct error err = {{0}};
+        char buf[256];
+
+        snprintf (buf, sizeof (buf), "{\"J\":\"x\",\"options\":%s}",
+                  cases[i].options);
+        assert_int_equal (exec_input_parse (buf, strlen (buf), &in, NULL), 0);
+        assert_non_null (in->options);
+        errno = 0;
+        assert_int_equal (exec_device_parse (in->options, &specs, &err), -1);
+        assert_int_equal (errno, EINVAL);
+        assert_string_equal (err.text, cases[i].text);
+        assert_null (specs);
+        exec_input_destroy (in);
+    }
 }
 
-/* Whether containment is asked for. */
+/* Whether containment is asked for: exec_device_parse() of the options
+ * that the input keeps.
+ */
 static void test_devices (void **state)
 {
     static const struct {
@@ -107,12 +147,16 @@ static void test_devices (void **state)
     };
     for (size_t i = 0; i < sizeof (cases) / sizeof (cases[0]); i++) {
         struct exec_input *in = NULL;
+        struct exec_device_specs *specs = NULL;
         char buf[256];
 
         snprintf (buf, sizeof (buf), "{\"J\":\"x\",\"options\":%s}",
                   cases[i].options);
         assert_int_equal (exec_input_parse (buf, strlen (buf), &in, NULL), 0);
-        assert_int_equal (in->wants_devices, cases[i].wants);
+        assert_non_null (in->options);
+        assert_int_equal (exec_device_parse (in->options, &specs, NULL), 0);
+        assert_int_equal (specs->contain, cases[i].wants);
+        exec_device_specs_destroy (specs);
         exec_input_destroy (in);
     }
 }
@@ -150,7 +194,9 @@ static void test_good (void **state)
         if (exec_input_parse (ok[i], strlen (ok[i]), &in, &err) < 0)
             fail_msg ("%s: %s", ok[i], err.text);
         assert_string_equal (in->J, "abc.def.none");
-        assert_int_equal (in->has_options, i > 0);
+        assert_int_equal (in->options != NULL, i > 0);
+        if (in->options)
+            assert_true (json_is_object (in->options));
         errno = 42;
         exec_input_destroy (in);
         assert_int_equal (errno, 42);
@@ -173,6 +219,7 @@ int main (void)
     const struct CMUnitTest tests[] = {
         cmocka_unit_test (test_oversized),
         cmocka_unit_test (test_not_json),
+        cmocka_unit_test (test_syntax_error_quotes_nothing),
         cmocka_unit_test (test_embedded_nul),
         cmocka_unit_test (test_J_missing_or_wrong),
         cmocka_unit_test (test_options_wrong),

@@ -204,6 +204,32 @@ static void test_allow_sudo (void **state)
     cf_destroy (cf);
 }
 
+static void test_allow_unprivileged (void **state)
+{
+    static const struct {
+        const char *text;
+        int rc;
+        bool allow;
+    } cases[] = {
+        {"", 0, false},
+        {"[exec]\nallowed-users = []\n", 0, false},
+        {"[exec]\nallow-unprivileged-exec = false\n", 0, false},
+        {"[exec]\nallow-unprivileged-exec = true\n", 0, true},
+        {"[exec]\nallow-unprivileged-exec = \"true\"\n", -1, false},
+        {"exec = 1\n", -1, false},
+    };
+
+    for (size_t i = 0; i < sizeof (cases) / sizeof (cases[0]); i++) {
+        struct cf *cf = parse ("imp.toml", cases[i].text);
+        bool allow = !cases[i].allow;
+
+        if (imp_config_allow_unprivileged (cf, &allow, NULL) != cases[i].rc
+            || allow != cases[i].allow)
+            fail_msg ("case %zu: %s", i, cases[i].text);
+        cf_destroy (cf);
+    }
+}
+
 /* Loader */
 
 static char dir[64];
@@ -423,6 +449,7 @@ int main (void)
         cmocka_unit_test (test_full_example),
         cmocka_unit_test (test_log_level),
         cmocka_unit_test (test_allow_sudo),
+        cmocka_unit_test (test_allow_unprivileged),
         cmocka_unit_test (test_check_each_hostile),
         cmocka_unit_test (test_check_each_all_parts),
         cmocka_unit_test (test_check_each_once),

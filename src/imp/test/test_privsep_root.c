@@ -98,6 +98,7 @@ static int child_round_trip (struct privsep *ps)
     errno = 0;
     if (privsep_send (ps, kv, NULL) == 0 || errno != EINVAL)
         return 16;
+    kv_destroy (kv);
     return 0;
 }
 
@@ -109,8 +110,11 @@ static int round_trip (void)
 
     if (!ps)
         return 1;
-    if (privsep_is_child (ps))
-        _exit (child_round_trip (ps));
+    if (privsep_is_child (ps)) {
+        int rc = child_round_trip (ps);
+        privsep_destroy (ps);
+        _exit (rc);
+    }
     if (!ids_are (USER, 0, 0, GROUP))
         return 2;
     if (privsep_recv (ps, &kv, NULL) < 0 || !kv) {

@@ -119,8 +119,10 @@ static const char *seal (flux_security_t *ctx, uid_t uid, int ttl)
 {
     const char *s = flux_secret_seal (ctx, uid, "hunter2", 7, ttl, 0);
 
-    if (!s)
+    if (!s) {
         fail_msg ("seal: %s", flux_security_last_error (ctx));
+        return NULL;
+    }
     assert_int_equal (strncmp (s, "flux-secret:1:munge:MUNGE:", 26), 0);
     assert_null (strstr (s, "hunter2"));
     return s;

@@ -557,25 +557,42 @@ static void test_none_no_integrity (void **state)
 }
 
 /* The defence against an instance owner writing "none" messages for a
- * guest: wherever flux-imp set FLUX_SECURITY_REFUSE_NONE, none fails. */
+ * guest: in the process whose pid flux-imp put in
+ * FLUX_SECURITY_REFUSE_NONE (the job shell), none fails; anywhere else
+ * (the job's tasks, a single-user instance run inside the job) it works. */
 static void test_none_refused_in_imp_job (void **state)
 {
     flux_security_t *ctx = ctx_with (CONF_NONE);
     const char *s = flux_sign_wrap (ctx, "x", 1, NULL, 0);
     char *copy = strdup (s);
+    char pid[32], other[32], zero[33];
+    static const char *const inert[] = {
+        "", "0", "1", "-1", "yes", "all",
+    };
 
-    assert_int_equal (setenv ("FLUX_SECURITY_REFUSE_NONE", "1", 1), 0);
+    snprintf (pid, sizeof (pid), "%ld", (long)getpid ());
+    snprintf (other, sizeof (other), "%ld", (long)getpid () + 1);
+    snprintf (zero, sizeof (zero), "0%ld", (long)getpid ());
+    assert_int_equal (setenv ("FLUX_SECURITY_REFUSE_NONE", pid, 1), 0);
     expect_unwrap_error (ctx, copy, "sign-none-verify: the none mechanism is "
-                                    "refused in a job that flux-imp started");
+                                    "refused in a job shell that flux-imp "
+                                    "started for another user");
     /* NOVERIFY still decodes (nothing is trusted then) */
     assert_int_equal (
         flux_sign_unwrap (ctx, copy, NULL, NULL, NULL, FLUX_SIGN_NOVERIFY),
         0);
-    /* "0" and "" do not refuse */
-    assert_int_equal (setenv ("FLUX_SECURITY_REFUSE_NONE", "0", 1), 0);
+    /* a child of the job shell (another pid) is not refused */
+    assert_int_equal (setenv ("FLUX_SECURITY_REFUSE_NONE", other, 1), 0);
     assert_int_equal (flux_sign_unwrap (ctx, copy, NULL, NULL, NULL, 0), 0);
-    assert_int_equal (setenv ("FLUX_SECURITY_REFUSE_NONE", "", 1), 0);
+    /* nor is any value that is not exactly this pid */
+    assert_int_equal (setenv ("FLUX_SECURITY_REFUSE_NONE", zero, 1), 0);
     assert_int_equal (flux_sign_unwrap (ctx, copy, NULL, NULL, NULL, 0), 0);
+    for (size_t i = 0; i < sizeof (inert) / sizeof (inert[0]); i++) {
+        assert_int_equal (setenv ("FLUX_SECURITY_REFUSE_NONE", inert[i], 1),
+                          0);
+        if (flux_sign_unwrap (ctx, copy, NULL, NULL, NULL, 0) != 0)
+            fail_msg ("refused with FLUX_SECURITY_REFUSE_NONE=%s", inert[i]);
+    }
     assert_int_equal (unsetenv ("FLUX_SECURITY_REFUSE_NONE"), 0);
     assert_int_equal (flux_sign_unwrap (ctx, copy, NULL, NULL, NULL, 0), 0);
     free (copy);

@@ -149,8 +149,14 @@ test_expect_success 'a client of the original API compiles with -Werror' '
         --cflags flux-security) &&
     libs=$(pkg-config --define-variable=prefix="$prefix" \
         --libs flux-security) &&
-    ${CC:-cc} -std=gnu11 -Wall -Wextra -Werror $cflags -o api-compat \
-        "$src" $libs
+    client_cc=${CC:-cc} && sanitize= &&
+    if nm -D "$lib" | grep -q " U __asan_init"; then
+        # the library of a sanitizer build (make asan, clang): its client
+        # links the same runtime
+        client_cc=clang && sanitize="-fsanitize=address,undefined"
+    fi &&
+    $client_cc -std=gnu11 -Wall -Wextra -Werror $sanitize $cflags \
+        -o api-compat "$src" $libs
 '
 test_expect_success 'and runs against the installed library' '
     cat >sign.toml <<-\EOT &&

@@ -21,26 +21,7 @@ TEST_IMP=$IMP_BUILD/test-imp
 VERSION=$(sed -n "s/^ *version: '\([^']*\)',\$/\1/p" \
     "$FLUX_SOURCE_DIR/meson.build" | head -n 1)
 
-# Who runs the unprivileged tests: the owner account as root, or the
-# caller itself when it is not root.
-if test_have_prereq ROOT; then
-    if test_have_prereq ACCOUNTS; then
-        test_set_prereq UNPRIV
-        ME_UID=$OWNER_UID
-        ME_GID=$OWNER_GID
-    fi
-else
-    test_set_prereq UNPRIV
-    ME_UID=$(id -u)
-    ME_GID=$(id -g)
-fi
-unpriv () {
-    if test_have_prereq ROOT; then
-        run_as "$OWNER" "$@"
-    else
-        "$@"
-    fi
-}
+# The unprivileged cases run as ME (UNPRIV, unpriv: accounts.sh).
 
 if command -v sudo >/dev/null 2>&1; then
     test_set_prereq SUDO

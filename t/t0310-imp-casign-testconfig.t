@@ -16,26 +16,7 @@ TEST_IMP=$IMP_BUILD/test-imp
 CA_KEYGEN=$IMP_BUILD/test/ca-keygen
 FLUX_SIGN=$FLUX_BUILD_DIR/src/cmd/flux-sign
 
-# Who runs the unprivileged tests: the owner account as root, or the
-# caller itself when it is not root.
-if test_have_prereq ROOT; then
-    if test_have_prereq ACCOUNTS; then
-        test_set_prereq UNPRIV
-        ME=$OWNER
-        ME_UID=$OWNER_UID
-    fi
-else
-    test_set_prereq UNPRIV
-    ME=$(id -un)
-    ME_UID=$(id -u)
-fi
-unpriv () {
-    if test_have_prereq ROOT; then
-        run_as "$OWNER" "$@"
-    else
-        "$@"
-    fi
-}
+# The unprivileged cases run as ME (UNPRIV, unpriv: accounts.sh).
 
 # mkconf NAME [FILE]: a conf.d directory $FIX/NAME (mode 0755) with the
 # TOML of stdin in FILE (default imp.toml, mode 0644); sets PATTERN (but

@@ -14,24 +14,7 @@ fixture_report
 IMP_BUILD=$FLUX_BUILD_DIR/src/imp
 TEST_IMP=$IMP_BUILD/test-imp
 
-# Who runs the unprivileged tests: the owner account as root, or the
-# caller itself when it is not root.
-if test_have_prereq ROOT; then
-    if test_have_prereq ACCOUNTS; then
-        test_set_prereq UNPRIV
-        ME=$OWNER
-    fi
-else
-    test_set_prereq UNPRIV
-    ME=$(id -un)
-fi
-unpriv () {
-    if test_have_prereq ROOT; then
-        run_as "$OWNER" "$@"
-    else
-        "$@"
-    fi
-}
+# The unprivileged cases run as ME (UNPRIV, unpriv: accounts.sh).
 
 fixed_prereq PRIV SETUID,ACCOUNTS,MUNGE
 

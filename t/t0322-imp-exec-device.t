@@ -51,22 +51,14 @@ FIX=$(cat fixdir 2>/dev/null)
 FS=$FIX/flux-sign
 KMSG=$FIX/kmsg
 
+# fixed_conf: the IMP configuration of stdin, and the signing one.
 fixed_conf () {
-    rm -rf "$FIXED_TOP" &&
-    mkdir -p "$FIXED_CONFD" "$FIXED_SECD" &&
-    chmod 755 "$FIXED_TOP" "$FIXED_CONFD" "$FIXED_TOP/security" \
-        "$FIXED_SECD" &&
-    cat >"$FIXED_CONFD/imp.toml" &&
-    cp "$FIX/sign.toml" "$FIXED_SECD/sign.toml" &&
-    chmod 644 "$FIXED_CONFD/imp.toml" "$FIXED_SECD/sign.toml"
+    imp_fixed_conf "$FIX/sign.toml"
 }
 
 test_expect_success DEV 'start munged, stage the IMP, sign a job' '
     munge_start &&
-    printf "[sign]\nmax-ttl = 3600\ndefault-type = \"munge\"\n" >"$FIX/sign.toml" &&
-    printf "allowed-types = [\"munge\"]\n[sign.munge]\n" >>"$FIX/sign.toml" &&
-    printf "socket-path = \"%s\"\n" "$MUNGE_SOCKET" >>"$FIX/sign.toml" &&
-    chmod 644 "$FIX/sign.toml" &&
+    imp_sign_conf "$FIX/sign.toml" &&
     fixture_atexit rm -rf "$FIXED_TOP" &&
     fixed_conf <<-EOF &&
 	[exec]

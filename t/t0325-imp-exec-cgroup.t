@@ -23,8 +23,7 @@ test_expect_success PRIV,CGROUP2 'setup: fixtures, munged, staged IMP, cgroups' 
     munge_start &&
     imp_sign_conf "$FIX/sign.toml" &&
     fixture_atexit rm -rf "$FIXED_TOP" &&
-    printf "[exec]\nallowed-users = [\"%s\"]\nallowed-shells = [\"/bin/sh\"]\n" \
-        "$OWNER" | imp_fixed_conf "$FIX/sign.toml" &&
+    imp_exec_table | imp_fixed_conf "$FIX/sign.toml" &&
     SIMP=$(stage_setuid "$FIXED_IMP" flux-imp) &&
     echo "$SIMP" >simp &&
     echo "{}" | run_as "$GUEST" "$FLUX_BUILD_DIR/src/cmd/flux-sign" \

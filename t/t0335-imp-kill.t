@@ -67,17 +67,14 @@ cg_of () {
 #
 # Setuid: test-imp-fixedpath as the owner
 #
+# fixed_conf: the IMP configuration of stdin, and the signing one once a
+# test has made it.
 fixed_conf () {
-    rm -rf "$FIXED_TOP" &&
-    mkdir -p "$FIXED_CONFD" "$FIXED_SECD" &&
-    chmod 755 "$FIXED_TOP" "$FIXED_CONFD" "$FIXED_TOP/security" \
-        "$FIXED_SECD" &&
-    cat >"$FIXED_CONFD/imp.toml" &&
     if test -f "$FIX/sign.toml"; then
-        cp "$FIX/sign.toml" "$FIXED_SECD/sign.toml" &&
-        chmod 644 "$FIXED_SECD/sign.toml"
-    fi &&
-    chmod 644 "$FIXED_CONFD/imp.toml"
+        imp_fixed_conf "$FIX/sign.toml"
+    else
+        imp_fixed_conf
+    fi
 }
 good_conf () {
     fixed_conf <<-EOF
@@ -323,10 +320,7 @@ test_expect_success PRIV,CGROUP2 'cgroup: once root owns it again: refused' '
 #
 test_expect_success PRIV,MUNGE 'imp: start munged, sign a job of the guest' '
     munge_start &&
-    printf "[sign]\nmax-ttl = 3600\ndefault-type = \"munge\"\n" >"$FIX/sign.toml" &&
-    printf "allowed-types = [\"munge\"]\n[sign.munge]\n" >>"$FIX/sign.toml" &&
-    printf "socket-path = \"%s\"\n" "$MUNGE_SOCKET" >>"$FIX/sign.toml" &&
-    chmod 644 "$FIX/sign.toml" &&
+    imp_sign_conf "$FIX/sign.toml" &&
     good_conf &&
     echo "{}" | run_as "$GUEST" "$FIX/flux-sign" -c "$FIX/sign.toml" sign >J &&
     printf "{\"J\":\"%s\"}\n" "$(cat J)" >in.guest &&
@@ -394,18 +388,7 @@ test_expect_success PRIV,JOB 'imp: SIGKILL to the IMP kills the job shell only: 
 #
 # Not setuid: test-imp as the caller; the kernel decides the rest
 #
-if test_have_prereq ROOT; then
-    test_have_prereq ACCOUNTS && test_set_prereq UNPRIV
-else
-    test_set_prereq UNPRIV
-fi
-unpriv () {
-    if test_have_prereq ROOT; then
-        run_as "$OWNER" "$@"
-    else
-        "$@"
-    fi
-}
+# (UNPRIV, ME and unpriv: accounts.sh)
 
 test_expect_success UNPRIV 'unprivileged: configuration' '
     ME=$(unpriv id -un) &&

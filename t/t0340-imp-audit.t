@@ -16,20 +16,10 @@ FLUX_SIGN=$FLUX_BUILD_DIR/src/cmd/flux-sign
 fixed_prereq PRIV SETUID,ACCOUNTS,MUNGE
 test_have_prereq PRIV && test_have_prereq SYSLOG && test_set_prereq AUDIT
 
-# audit_conf [TABLE...]: the IMP configuration (exec for the owner, /bin/sh)
-# plus stdin, and the security configuration of the private munged.
+# audit_conf: the IMP configuration (imp_exec_table) plus stdin, and the
+# security configuration of the private munged.
 audit_conf () {
-    rm -rf "$FIXED_TOP" &&
-    mkdir -p "$FIXED_CONFD" "$FIXED_SECD" &&
-    chmod 755 "$FIXED_TOP" "$FIXED_CONFD" "$FIXED_TOP/security" \
-        "$FIXED_SECD" &&
-    {
-        printf "[exec]\nallowed-users = [\"%s\"]\n" "$OWNER" &&
-        printf "allowed-shells = [\"/bin/sh\"]\n" &&
-        cat
-    } >"$FIXED_CONFD/imp.toml" &&
-    cp "$FIX/sign.toml" "$FIXED_SECD/sign.toml" &&
-    chmod 644 "$FIXED_CONFD/imp.toml" "$FIXED_SECD/sign.toml"
+    { imp_exec_table && cat; } | imp_fixed_conf "$FIX/sign.toml"
 }
 
 # simp ARG...: the setuid IMP as the owner, logging to our socket.
@@ -56,10 +46,7 @@ test_expect_success AUDIT 'set up: munged, syslog listener, staged IMP, jobs' '
     fixture_atexit rm -rf "$FIX" &&
     chmod 755 "$FIX" &&
     munge_start &&
-    printf "[sign]\nmax-ttl = 3600\ndefault-type = \"munge\"\n" >"$FIX/sign.toml" &&
-    printf "allowed-types = [\"munge\"]\n[sign.munge]\n" >>"$FIX/sign.toml" &&
-    printf "socket-path = \"%s\"\n" "$MUNGE_SOCKET" >>"$FIX/sign.toml" &&
-    chmod 644 "$FIX/sign.toml" &&
+    imp_sign_conf "$FIX/sign.toml" &&
     fixture_atexit rm -rf "$FIXED_TOP" &&
     audit_conf </dev/null &&
     SIMP=$(stage_setuid "$FIXED_IMP" flux-imp) &&

@@ -37,8 +37,7 @@ test_expect_success EXAMPLE 'set up: munged, configurations, the token, the job 
     printf "[secret]\nsocket-path = \"%s\"\n" "$MUNGE_SOCKET" \
         >>"$FIX/sign.toml" &&
     fixture_atexit rm -rf "$FIXED_TOP" &&
-    printf "[exec]\nallowed-users = [\"%s\"]\nallowed-shells = [\"/bin/sh\"]\n" \
-        "$OWNER" | imp_fixed_conf "$FIX/sign.toml" &&
+    imp_exec_table | imp_fixed_conf "$FIX/sign.toml" &&
     SIMP=$(stage_setuid "$FIXED_IMP" flux-imp) &&
     mkdir "$FIX/bin" "$FIX/work" &&
     printf "#!/bin/sh\nexec %s --config %s \"\$@\"\n" "$SECRET_CMD" \

@@ -635,58 +635,55 @@ out:
     return rc;
 }
 
-/* The number of device keys of 'msg' (exec_device_decode()), or -1. */
-static ssize_t device_keys (const struct kv *msg)
-{
-    struct exec_device_list *devs = NULL;
-    struct error err = {{0}};
-    size_t nkeys;
+/* The request of the unprivileged child, decoded once by the parent. */
+struct request {
+    const char *J;                 /* in the message */
+    struct exec_device_list *devs; /* exec_device_decode() */
+    size_t ndev_keys;
+    struct exec_cred_list *creds; /* exec_cred_decode() */
+    size_t ncred_keys;
+};
 
-    if (exec_device_decode (msg, &devs, &nkeys, &err) < 0) {
-        imp_fatal ("exec: privsep: unexpected request from the unprivileged "
-                   "child: %s",
-                   err.text);
-        return -1;
-    }
-    free (devs);
-    return (ssize_t)nkeys;
+static void request_free (struct request *req)
+{
+    free (req->devs);
+    req->devs = NULL;
+    exec_cred_list_destroy (req->creds);
+    req->creds = NULL;
 }
 
-/* The number of credential keys of 'msg' (exec_cred_decode()), or -1.
- */
-static ssize_t cred_keys (const struct kv *msg)
+/* Decode the device and credential entries of 'msg' into 'req'. */
+static int decode_entries (const struct kv *msg, struct request *req)
 {
-    struct exec_cred_list *creds = NULL;
     struct error err = {{0}};
-    size_t nkeys;
 
-    if (exec_cred_decode (msg, &creds, &nkeys, &err) < 0) {
+    if (exec_device_decode (msg, &req->devs, &req->ndev_keys, &err) < 0
+        || exec_cred_decode (msg, &req->creds, &req->ncred_keys, &err) < 0) {
         imp_fatal ("exec: privsep: unexpected request from the unprivileged "
                    "child: %s",
                    err.text);
         return -1;
     }
-    exec_cred_list_destroy (creds);
-    return (ssize_t)nkeys;
+    return 0;
 }
 
 /* The message must be {cmd, J, shell_path, args0.., device keys,
  * credential keys} with the shell and arguments of the parent's own
- * argv.  Set *Jp.
+ * argv.  Fill 'req' (request_free() it in any case).
  */
 static int
-check_request (struct imp_state *imp, const struct kv *msg, const char **Jp)
+check_request (struct imp_state *imp, const struct kv *msg, struct request *req)
 {
     const char *s;
     char key[32];
     int nargs = imp->argc - 2;
-    ssize_t ndev, ncred;
 
-    if ((ndev = device_keys (msg)) < 0 || (ncred = cred_keys (msg)) < 0)
+    if (decode_entries (msg, req) < 0)
         return -1;
     if (imp->argc < 4
-        || kv_count (msg) != (size_t)(3 + nargs) + (size_t)ndev + (size_t)ncred
-        || kv_get_string (msg, "J", Jp) < 0
+        || kv_count (msg)
+               != (size_t)(3 + nargs) + req->ndev_keys + req->ncred_keys
+        || kv_get_string (msg, "J", &req->J) < 0
         || kv_get_string (msg, "shell_path", &s) < 0
         || strcmp (s, imp->argv[2]))
         goto error;
@@ -702,19 +699,21 @@ error:
     return -1;
 }
 
-/* Verify again as root; set 'u' to the job's user, *pamp to
+/* Verify again as root; fill 'req', set 'u' to the job's user, *pamp to
  * exec.pam-support.
  */
-static int
-decide (struct imp_state *imp, const struct kv *msg, struct user *u, bool *pamp)
+static int decide (struct imp_state *imp,
+                   const struct kv *msg,
+                   struct request *req,
+                   struct user *u,
+                   bool *pamp)
 {
     flux_security_t *ctx = NULL;
-    const char *J;
     int64_t uid;
     int rc = -1;
 
-    if (check_request (imp, msg, &J) < 0 || load_security (imp, &ctx) < 0
-        || check_user_allowed (imp) < 0 || verify_J (ctx, J, &uid) < 0)
+    if (check_request (imp, msg, req) < 0 || load_security (imp, &ctx) < 0
+        || check_user_allowed (imp) < 0 || verify_J (ctx, req->J, &uid) < 0)
         goto out;
     if (uid == 0) {
         imp_fatal ("exec: switching to user root not supported");
@@ -778,26 +777,13 @@ static int attach_filter (const struct exec_device_list *devs)
     return rc;
 }
 
-/* Attach the device filter of 'msg', if any, to the IMP's own cgroup
+/* Attach the device filter of 'devs', if any, to the IMP's own cgroup
  * (imp.md 4.5), which must be a dedicated job cgroup.  The filter stays
  * attached after the IMP exits and applies to the shell it forks.
  */
-static int apply_devices (const struct kv *msg)
+static int apply_devices (const struct exec_device_list *devs)
 {
-    struct exec_device_list *devs = NULL;
-    struct error err = {{0}};
-    size_t nkeys;
-    int rc;
-
-    if (exec_device_decode (msg, &devs, &nkeys, &err) < 0) {
-        imp_fatal ("exec: privsep: unexpected request from the unprivileged "
-                   "child: %s",
-                   err.text);
-        return -1;
-    }
-    rc = devs->contain ? attach_filter (devs) : 0;
-    free (devs);
-    return rc;
+    return devs->contain ? attach_filter (devs) : 0;
 }
 
 static void warn_pam (const char *msg, void *arg)
@@ -844,26 +830,23 @@ static void warn_cred (const char *msg, void *arg)
     imp_warn ("exec: %s", msg);
 }
 
-/* Write the credentials of 'msg', if any, to a new job directory of
- * 'pw' (exec_creddir.h), then wipe their values from 'msg', which
- * main.c owns and destroys after this handler (kv wipes what it
- * deletes): the IMP keeps no copy while the job runs.
+/* Write the credentials of 'req', if any, to a new job directory of
+ * 'pw' (exec_creddir.h), then destroy them (their values are wiped) and
+ * wipe them from 'msg', which main.c owns and destroys after this
+ * handler (kv wipes what it deletes): the IMP keeps no copy while the
+ * job runs.
  */
 static int make_creds (struct imp_state *imp,
                        const struct kv *msg,
+                       struct request *req,
                        const struct passwd *pw,
                        struct job_creds *jc)
 {
-    struct exec_cred_list *creds = NULL;
+    struct exec_cred_list *creds = req->creds;
     struct error err = {{0}};
-    size_t nkeys;
     int rc = -1;
 
-    if (exec_cred_decode (msg, &creds, &nkeys, &err) < 0)
-        imp_fatal ("exec: privsep: unexpected request from the "
-                   "unprivileged child: %s",
-                   err.text);
-    else if (creds->count == 0)
+    if (creds->count == 0)
         rc = 0;
     else if (exec_creddir_create (imp->paths.cred_dir, creds, pw->pw_uid,
                                   pw->pw_gid, warn_cred, NULL, &jc->dir, &err)
@@ -881,6 +864,7 @@ static int make_creds (struct imp_state *imp,
         rc = 0;
     }
     exec_cred_list_destroy (creds);
+    req->creds = NULL;
     exec_cred_kv_wipe ((struct kv *)msg);
     return rc;
 }
@@ -904,6 +888,7 @@ int imp_cmd_exec_parent (struct imp_state *imp, const struct kv *msg)
     struct imp_audit a;
     struct exec_pam *session = NULL;
     struct job_creds jc = {0};
+    struct request req = {0};
     bool pam = false;
     int status;
 
@@ -912,7 +897,7 @@ int imp_cmd_exec_parent (struct imp_state *imp, const struct kv *msg)
         return 1;
     }
     imp_audit_begin (&a, "exec", getuid ());
-    if (decide (imp, msg, u, &pam) < 0)
+    if (decide (imp, msg, &req, u, &pam) < 0)
         goto refused;
     imp_audit_user (&a, "user", u->pw.pw_uid);
     imp_audit_field (&a, "jobid", imp_env_get (imp->env, "FLUX_JOB_ID"));
@@ -927,11 +912,11 @@ int imp_cmd_exec_parent (struct imp_state *imp, const struct kv *msg)
         imp_audit_send (&a, false, "PAM stack failure");
         goto error;
     }
-    if (apply_devices (msg) < 0) {
+    if (apply_devices (req.devs) < 0) {
         imp_audit_send (&a, false, "device containment failed");
         goto error;
     }
-    if (make_creds (imp, msg, &u->pw, &jc) < 0) {
+    if (make_creds (imp, msg, &req, &u->pw, &jc) < 0) {
         imp_audit_send (&a, false, "credentials failed");
         goto error;
     }
@@ -949,6 +934,7 @@ int imp_cmd_exec_parent (struct imp_state *imp, const struct kv *msg)
     }
     remove_creds (&jc);
     close_pam (session);
+    request_free (&req);
     imp_audit_send_status (&a, status);
     free (u);
     if (WIFEXITED (status))
@@ -961,6 +947,7 @@ refused:
 error:
     remove_creds (&jc);
     close_pam (session);
+    request_free (&req);
     free (u);
     return 1;
 }

@@ -8,6 +8,13 @@
 # Variables (set whenever the account exists, even without ACCOUNTS):
 #   OWNER, OWNER_UID, OWNER_GID, OWNER_HOME   fluxowner
 #   GUEST, GUEST_UID, GUEST_GID, GUEST_HOME   fluxguest
+#
+# Who runs the unprivileged cases of a script: the owner account when the
+# script runs as root, else the caller itself.
+#   UNPRIV    (prerequisite) such a user is there: root with ACCOUNTS, or
+#             not root
+#   ME, ME_UID, ME_GID   that user
+#   unpriv CMD...        run CMD as that user
 
 OWNER=fluxowner
 GUEST=fluxguest
@@ -54,3 +61,25 @@ if _fx_why=$(_fx_accounts_check); then
 else
     fixture_no_prereq ACCOUNTS "$_fx_why"
 fi
+
+if test_have_prereq ROOT; then
+    if test_have_prereq ACCOUNTS; then
+        test_set_prereq UNPRIV
+        ME=$OWNER
+        ME_UID=$OWNER_UID
+        ME_GID=$OWNER_GID
+    fi
+else
+    test_set_prereq UNPRIV
+    ME=$(id -un)
+    ME_UID=$(id -u)
+    ME_GID=$(id -g)
+fi
+
+unpriv () {
+    if test_have_prereq ROOT; then
+        run_as "$OWNER" "$@"
+    else
+        "$@"
+    fi
+}

@@ -10,6 +10,8 @@
 # Functions (contracts):
 #   imp_sign_conf FILE      write to FILE (mode 644) a [sign] configuration
 #                           using the munged of MUNGE_SOCKET
+#   imp_exec_table          print the usual [exec] table: OWNER may run
+#                           /bin/sh as a job shell
 #   imp_fixed_conf [SIGNCONF]  replace the fixed configuration directories
 #                           (root-owned, 0755) with the IMP configuration
 #                           read on stdin (conf.d/imp.toml) and a copy of
@@ -64,6 +66,11 @@ imp_sign_conf () {
     } >"$1" && chmod 644 "$1"
 }
 
+imp_exec_table () {
+    printf "[exec]\nallowed-users = [\"%s\"]\n" "$OWNER" &&
+    printf "allowed-shells = [\"/bin/sh\"]\n"
+}
+
 imp_fixed_conf () {
     rm -rf "$FIXED_TOP" &&
     mkdir -p "$FIXED_CONFD" "$FIXED_SECD" &&
@@ -84,9 +91,8 @@ imp_unpriv_setup () {
     chmod 755 "$_fx_dir/test-imp" &&
     {
         printf "[sign]\nmax-ttl = 3600\ndefault-type = \"none\"\n" &&
-        printf "allowed-types = [\"none\"]\n[exec]\n" &&
-        printf "allowed-users = [\"%s\"]\n" "$OWNER" &&
-        printf "allowed-shells = [\"/bin/sh\"]\n" &&
+        printf "allowed-types = [\"none\"]\n" &&
+        imp_exec_table &&
         printf "allow-unprivileged-exec = true\n" &&
         for _fx_l; do printf "%s\n" "$_fx_l"; done
     } >"$_fx_dir/imp.toml" &&

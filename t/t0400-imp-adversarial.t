@@ -30,6 +30,14 @@ else
 fi
 command -v prlimit >/dev/null 2>&1 && test_set_prereq PRLIMIT \
     || echo "# the resource limit rows need prlimit (util-linux)"
+# CAP_SYS_RESOURCE (bit 24) in the bounding set: the setuid IMP can raise
+# a hard RLIMIT_STACK that its caller lowered
+if test $(( 0x$(sed -n "s/^CapBnd:[[:space:]]*//p" /proc/self/status) >> 24 & 1 )) = 1
+then
+    test_set_prereq STACK_CAP
+else
+    echo "# no CAP_SYS_RESOURCE here: the IMP refuses a hard RLIMIT_STACK under 64 KiB"
+fi
 test_have_prereq CGROUP2 \
     || echo "# the job cgroup rows need CGROUP2: $(fixture_why CGROUP2)"
 
@@ -109,6 +117,7 @@ test_expect_success PRIV 'setup: the configuration, the commands, the hostile pr
     cat >"$FIX/bin/cmd" <<-\EOF &&
 	#!/bin/sh
 	echo "ran $(id -u) $(pwd -P) $(umask)"
+	echo "stack $(ulimit -S -s) $(ulimit -H -s)"
 	tr "\0" "\n" </proc/$$/environ | sed "s/^/env /"
 	EOF
     cat >"$FIX/bin/closed" <<-EOF &&
@@ -186,7 +195,7 @@ attempt () {
 
 # The job shell: reports its user, working directory, umask and initial
 # environment on stdout; argv[0] t0400job names it for the stray check.
-JOB='echo ran $(/usr/bin/id -u) $(/bin/pwd) $(umask); /usr/bin/tr "\0" "\n" </proc/$$/environ | /bin/sed "s/^/env /"'
+JOB='echo ran $(/usr/bin/id -u) $(/bin/pwd) $(umask); echo stack $(ulimit -S -s) $(ulimit -H -s); /usr/bin/tr "\0" "\n" </proc/$$/environ | /bin/sed "s/^/env /"'
 JOBNAME=t0400job
 
 #
@@ -347,6 +356,11 @@ ends_with () {
     { test "$RC" = "$1" || { test "$RC" -gt 128 && test "$(kill -l "$RC")" = "$2"; }; }
 }
 # version_printed: version ran normally
+# stack_is SOFT HARD: the job shell or command got the caller's
+# RLIMIT_STACK back (KiB)
+stack_is () {
+    grep -x "stack $1 $2" out
+}
 version_printed () {
     exits 0 &&
     grep "^flux-imp v" out &&
@@ -492,6 +506,18 @@ atk_rlimit () {
     esac
     attempt as_owner prlimit $_opts -- "$@"
 }
+# atk_rlimit_times N OPTIONS WHAT...: atk_rlimit N times, until one
+# attempt fails (a tiny stack crashes at random, with the address layout)
+atk_rlimit_times () {
+    _times=$1
+    shift
+    while test "$_times" -gt 0; do
+        atk_rlimit "$@"
+        test "$RC" = 0 || return 0
+        _times=$((_times - 1))
+    done
+}
+STACK_REFUSED="the stack limit (RLIMIT_STACK) of 32768 bytes is below the 65536 that flux-imp needs"
 # atk_rlimit_file OPTIONS: version with its output in a regular file
 atk_rlimit_file () {
     (cd "$CWD" && as_owner prlimit $1 -- "$SIMP" version) \
@@ -1112,7 +1138,12 @@ row PRIV              'atk_near_arg_max'                           'job_ran_or_r
 # for its output, fails or dies of SIGXFSZ too, writing nothing.
 # RLIMIT_NPROC reached: the privileged IMP may still fork (root), not the
 # unprivileged half (the helper); the job shell runs with the limit, as
-# the guest.  RLIMIT_STACK of 64 KiB: every command works.
+# the guest.  RLIMIT_STACK: the IMP raises the limit for itself (a soft
+# one to 8 MiB, a hard one too if it can: CAP_SYS_RESOURCE, else it
+# refuses a hard limit under 64 KiB) and gives the caller's back to the
+# shell and to the command of run (stack_is SOFT HARD, in KiB).  The
+# shell's own programs may crash under 32 KiB: only version runs there,
+# 20 times (before the IMP raised its stack, most of them died of SIGSEGV).
 row PRIV,PRLIMIT      'atk_rlimit --nofile=3:3 exec'               'loader_refused'
 row PRIV,PRLIMIT      'atk_rlimit --nofile=3:3 run cmd'            'loader_refused'
 row PRIV,PRLIMIT      'atk_rlimit --nofile=4:4 exec'               'refused 1 "Failed to load configuration"'
@@ -1123,9 +1154,18 @@ row PRIV,PRLIMIT      'atk_rlimit_file --fsize=0:0'                'ends_with 1 
 row PRIV,PRLIMIT      'atk_nproc exec-nofork'                      'job_nofork_ran'
 row PRIV,PRLIMIT      'atk_nproc exec-helper'                      'refused 1 "exec: helper $FIX/helper.now: Resource temporarily unavailable"'
 row PRIV,PRLIMIT      'atk_nproc run cmd'                          'cmd_ran'
-row PRIV,PRLIMIT      'atk_rlimit --stack=65536:65536 exec'        'job_ran'
-row PRIV,PRLIMIT      'atk_rlimit --stack=65536:65536 run cmd'     'cmd_ran'
+row PRIV,PRLIMIT      'atk_rlimit --stack=65536:65536 exec'        'job_ran && stack_is 64 64'
+row PRIV,PRLIMIT      'atk_rlimit --stack=65536:65536 run cmd'     'cmd_ran && stack_is 64 64'
 row PRIV,PRLIMIT      'atk_rlimit --stack=65536:65536 version'     'version_printed'
+row PRIV,PRLIMIT      'atk_rlimit --stack=32768:1048576 exec'      'job_ran && stack_is 32 1024'
+row PRIV,PRLIMIT      'atk_rlimit --stack=32768:1048576 run cmd'   'cmd_ran && stack_is 32 1024'
+row PRIV,PRLIMIT      'atk_rlimit_times 20 --stack=16384:1048576 version' 'version_printed'
+row PRIV,PRLIMIT,STACK_CAP  'atk_rlimit --stack=32768:32768 exec'  'job_ran && stack_is 32 32'
+row PRIV,PRLIMIT,STACK_CAP  'atk_rlimit --stack=32768:32768 run cmd' 'cmd_ran && stack_is 32 32'
+row PRIV,PRLIMIT,STACK_CAP  'atk_rlimit_times 20 --stack=16384:16384 version' 'version_printed'
+row PRIV,PRLIMIT,!STACK_CAP 'atk_rlimit --stack=32768:32768 exec'  'refused 1 "$STACK_REFUSED"'
+row PRIV,PRLIMIT,!STACK_CAP 'atk_rlimit --stack=32768:32768 run cmd' 'refused 1 "$STACK_REFUSED"'
+row PRIV,PRLIMIT,!STACK_CAP 'atk_rlimit --stack=32768:32768 version' 'refused 1 "$STACK_REFUSED"'
 #
 # umask of the caller: the job shell gets it, a command of run gets 022;
 # the IMP creates no file (row_clean)

@@ -336,6 +336,7 @@ exec_helper (struct imp_state *imp, char **argv, int outfd)
         _exit (126);
     if (envv)
         environ = envv;
+    prologue_give_back_stack (&imp->prologue);
     execvp (argv[0], argv);
     e = errno;
     fprintf (stderr, "imp: popen: %s: %s\n", argv[0], strerror (e));

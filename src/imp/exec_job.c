@@ -8,7 +8,8 @@
  *      mask emptied; with EXEC_JOB_PGRP a new process group; switch to
  *      the job's user for good (or, with EXEC_JOB_ROOT, to root with
  *      root's group alone) and prove it; chdir ("/"); for exec the
- *      caller's umask and RLIMIT_CORE back; the environment given, or
+ *      caller's umask and RLIMIT_CORE back, for both the caller's
+ *      RLIMIT_STACK (prologue.h); the environment given, or
  *      that of exec_env.h; execve() of the absolute path (no PATH
  *      search); on failure "<path>: <strerror>" and exit 126 (EACCES,
  *      EPERM) or 127;
@@ -215,6 +216,7 @@ static __attribute__ ((noreturn)) void start_shell (const struct exec_job *job)
         (void)umask (job->pro->umask);
         (void)setrlimit (RLIMIT_CORE, &job->pro->core_limit);
     }
+    prologue_give_back_stack (job->pro);
     if (!envv && !(envv = build_env (job, guest, &err)))
         start_fail (job, "environment: ", err.text);
     (void)sigprocmask (SIG_SETMASK, &none, NULL);

@@ -33,7 +33,7 @@ struct exec_job {
     const struct passwd *pw;    /* the job's user; NULL: stay the caller
                                  * (the IMP is not setuid), or root with
                                  * EXEC_JOB_ROOT */
-    const struct prologue *pro; /* the caller's env, umask, core limit */
+    const struct prologue *pro; /* the caller's env, umask, limits */
     const char *notify_socket;  /* NOTIFY_SOCKET, or NULL */
     const char *name;           /* prefix of messages; NULL: "exec" */
     char *const *envv;          /* the environment; NULL: exec_env_build()

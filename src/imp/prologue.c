@@ -123,6 +123,45 @@ static int disable_core_dumps (struct rlimit *saved, struct error *err)
     return 0;
 }
 
+/* Raise the soft RLIMIT_STACK to PROLOGUE_STACK_MIN, and the hard limit
+ * with it when privileged; without the capability to raise a hard limit
+ * (a root whose bounding set lacks CAP_SYS_RESOURCE, or the unprivileged
+ * test build) go as far as the hard limit allows, and refuse to go on
+ * below PROLOGUE_STACK_NEED rather than risk dying half-way.
+ */
+static int ensure_stack (struct rlimit *saved, struct error *err)
+{
+    struct rlimit rl;
+
+    if (getrlimit (RLIMIT_STACK, &rl) < 0)
+        return error_errno (err, errno, "getrlimit RLIMIT_STACK: %s",
+                            strerror (errno));
+    *saved = rl;
+    if (rl.rlim_cur >= PROLOGUE_STACK_MIN)
+        return 0;
+    rl.rlim_cur = PROLOGUE_STACK_MIN;
+    if (rl.rlim_max < PROLOGUE_STACK_MIN) {
+        rl.rlim_max = PROLOGUE_STACK_MIN;
+        if (geteuid () != 0 || setrlimit (RLIMIT_STACK, &rl) < 0)
+            rl = (struct rlimit){saved->rlim_max, saved->rlim_max};
+    }
+    if (setrlimit (RLIMIT_STACK, &rl) < 0)
+        return error_errno (err, errno, "setrlimit RLIMIT_STACK: %s",
+                            strerror (errno));
+    if (rl.rlim_cur < PROLOGUE_STACK_NEED)
+        return error_errno (err, EINVAL,
+                            "the stack limit (RLIMIT_STACK) of %llu bytes"
+                            " is below the %llu that flux-imp needs",
+                            (unsigned long long)rl.rlim_cur,
+                            (unsigned long long)PROLOGUE_STACK_NEED);
+    return 0;
+}
+
+void prologue_give_back_stack (const struct prologue *p)
+{
+    (void)setrlimit (RLIMIT_STACK, &p->stack_limit);
+}
+
 /* Signals that cannot be changed (SIGKILL, SIGSTOP, the ones glibc
  * reserves) make sigaction() fail: they are skipped.
  */
@@ -171,6 +210,7 @@ int prologue_run (const char *const extra_env[],
         return error_errno (err, EINVAL, "prologue: invalid argument");
     if (fix_descriptors (err) < 0
         || disable_core_dumps (&new.core_limit, err) < 0
+        || ensure_stack (&new.stack_limit, err) < 0
         || reset_signals (err) < 0
         || take_environment (extra_env, &new.env, err) < 0)
         return -1;

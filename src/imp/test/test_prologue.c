@@ -8,6 +8,7 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <signal.h>
+#include <stdbool.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/prctl.h>
@@ -237,6 +238,150 @@ static void test_core_dumps_and_umask (void **state)
     run_in_child (core_and_umask);
 }
 
+/* With the stack limits 'set' in place: prologue_run() leaves the
+ * limits 'want_cur' and 'want_max', keeps 'set' as the caller's and
+ * prologue_give_back_stack() restores it.  The number of the first check
+ * that failed, or 0.
+ */
+static int stack_raised_and_given_back (const struct rlimit *set,
+                                        rlim_t want_cur,
+                                        rlim_t want_max)
+{
+    struct rlimit rl;
+
+    if (setrlimit (RLIMIT_STACK, set) < 0)
+        return 100;
+    if (prologue_run (extra, &child, NULL) < 0)
+        return 1;
+    if (getrlimit (RLIMIT_STACK, &rl) < 0 || rl.rlim_cur != want_cur
+        || rl.rlim_max != want_max)
+        return 2;
+    if (child.stack_limit.rlim_cur != set->rlim_cur
+        || child.stack_limit.rlim_max != set->rlim_max)
+        return 3;
+    prologue_give_back_stack (&child);
+    if (getrlimit (RLIMIT_STACK, &rl) < 0 || rl.rlim_cur != set->rlim_cur
+        || rl.rlim_max != set->rlim_max)
+        return 4;
+    return 0;
+}
+
+/* A tiny soft stack limit (the hard one large): raised to the minimum. */
+static int small_soft_stack (void)
+{
+    struct rlimit set;
+
+    if (getrlimit (RLIMIT_STACK, &set) < 0)
+        return 101;
+    if (set.rlim_max < PROLOGUE_STACK_MIN)
+        return 0; /* the hard limit of the test is below the minimum */
+    set.rlim_cur = 16 * 1024;
+    return stack_raised_and_given_back (&set, PROLOGUE_STACK_MIN,
+                                        set.rlim_max);
+}
+
+static void test_small_soft_stack (void **state)
+{
+    run_in_child (small_soft_stack);
+}
+
+/* True when this process may raise its hard RLIMIT_STACK, tried on a
+ * copy: root with CAP_SYS_RESOURCE.
+ */
+static bool can_raise_hard_stack (void)
+{
+    struct rlimit rl = {.rlim_cur = 16 * 1024, .rlim_max = 64 * 1024};
+    pid_t pid;
+    int status;
+
+    fflush (NULL);
+    if ((pid = fork ()) == 0) {
+        struct rlimit up = {PROLOGUE_STACK_MIN, PROLOGUE_STACK_MIN};
+        _exit (setrlimit (RLIMIT_STACK, &rl) == 0
+                       && setrlimit (RLIMIT_STACK, &up) == 0
+                   ? 0
+                   : 1);
+    }
+    return pid > 0 && waitpid (pid, &status, 0) == pid && WIFEXITED (status)
+           && WEXITSTATUS (status) == 0;
+}
+
+/* Hard limit 512 KiB: with the capability both limits go to the minimum,
+ * without it the soft limit goes up to the hard one; given back either
+ * way.
+ */
+static int small_hard_stack (void)
+{
+    struct rlimit set = {.rlim_cur = 16 * 1024, .rlim_max = 512 * 1024};
+    rlim_t want = can_raise_hard_stack () ? PROLOGUE_STACK_MIN : set.rlim_max;
+
+    return stack_raised_and_given_back (&set, want, want);
+}
+
+static void test_small_hard_stack (void **state)
+{
+    run_in_child (small_hard_stack);
+}
+
+/* Hard limit 32 KiB: raised with the capability; without it the prologue
+ * refuses, saying why.
+ */
+static int tiny_hard_stack (void)
+{
+    struct rlimit rl, set = {.rlim_cur = 16 * 1024, .rlim_max = 32 * 1024};
+    bool can = can_raise_hard_stack ();
+    struct error err = {{0}};
+
+    if (setrlimit (RLIMIT_STACK, &set) < 0)
+        return 100;
+    if (can) {
+        if (prologue_run (extra, &child, &err) < 0)
+            return 1;
+        if (getrlimit (RLIMIT_STACK, &rl) < 0
+            || rl.rlim_cur != PROLOGUE_STACK_MIN)
+            return 2;
+        return 0;
+    }
+    errno = 0;
+    if (prologue_run (extra, &child, &err) == 0 || errno != EINVAL)
+        return 3;
+    if (strcmp (err.text,
+                "the stack limit (RLIMIT_STACK) of 32768 bytes is below the"
+                " 65536 that flux-imp needs"))
+        return 4;
+    return 0;
+}
+
+static void test_tiny_hard_stack (void **state)
+{
+    run_in_child (tiny_hard_stack);
+}
+
+/* A stack limit above the minimum is left as the caller set it. */
+static int large_stack (void)
+{
+    struct rlimit rl, set;
+
+    if (getrlimit (RLIMIT_STACK, &set) < 0)
+        return 100;
+    if (set.rlim_max != RLIM_INFINITY && set.rlim_max < 2 * PROLOGUE_STACK_MIN)
+        return 0; /* cannot be set without privilege: nothing to check */
+    set.rlim_cur = 2 * PROLOGUE_STACK_MIN;
+    if (setrlimit (RLIMIT_STACK, &set) < 0)
+        return 101;
+    if (prologue_run (extra, &child, NULL) < 0)
+        return 1;
+    if (getrlimit (RLIMIT_STACK, &rl) < 0 || rl.rlim_cur != set.rlim_cur
+        || rl.rlim_max != set.rlim_max)
+        return 2;
+    return 0;
+}
+
+static void test_large_stack (void **state)
+{
+    run_in_child (large_stack);
+}
+
 static void test_invalid_argument (void **state)
 {
     struct error err = {{0}};
@@ -255,6 +400,10 @@ int main (void)
         cmocka_unit_test (test_duplicate_environment),
         cmocka_unit_test (test_signals),
         cmocka_unit_test (test_core_dumps_and_umask),
+        cmocka_unit_test (test_small_soft_stack),
+        cmocka_unit_test (test_small_hard_stack),
+        cmocka_unit_test (test_tiny_hard_stack),
+        cmocka_unit_test (test_large_stack),
         cmocka_unit_test (test_invalid_argument),
     };
     return TAP_RUN (tests);

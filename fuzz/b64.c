@@ -35,7 +35,7 @@ static void check_as_text (const char *text, size_t len)
     free (bin);
 }
 
-static void check_as_binary (const void *bin, size_t len)
+static void check_as_binary (const char *bin, size_t len)
 {
     char *text;
     void *back;
@@ -54,14 +54,7 @@ static void check_as_binary (const void *bin, size_t len)
 
 int LLVMFuzzerTestOneInput (const uint8_t *data, size_t size)
 {
-    char *buf;
+    static const fuzz_check_f checks[] = {check_as_text, check_as_binary, NULL};
 
-    if (!(buf = malloc (size ? size : 1)))
-        return 0;
-    if (size > 0)
-        memcpy (buf, data, size);
-    check_as_text (buf, size);
-    check_as_binary (buf, size);
-    free (buf);
-    return 0;
+    return fuzz_checks (data, size, checks);
 }

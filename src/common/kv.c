@@ -438,20 +438,54 @@ int kv_put_bool (struct kv *kv, const char *key, bool value)
     return kv_put_raw (kv, key, KV_BOOL, value ? "true" : "false");
 }
 
+/* Write 'n' as 'width' decimal digits at 's'. */
+static void put_digits (char *s, int width, int64_t n)
+{
+    for (int i = width - 1; i >= 0; i--, n /= 10)
+        s[i] = (char)('0' + n % 10);
+}
+
+/* "YYYY-MM-DDTHH:MM:SSZ" of 0 <= t <= KV_TIMESTAMP_MAX into s[21], the
+ * proleptic Gregorian date by the days-to-civil algorithm of H. Hinnant
+ * (eras of 400 years from 0000-03-01), as gmtime_r() and snprintf()
+ * would give it, at a fraction of their cost: a signer formats two per
+ * message.
+ */
+static void format_timestamp (int64_t t, char *s)
+{
+    int64_t z = t / 86400 + 719468; /* days since 0000-03-01 */
+    int64_t sec = t % 86400;
+    int64_t era = z / 146097;
+    int64_t doe = z - era * 146097; /* 0-146096 */
+    int64_t yoe = (doe - doe / 1460 + doe / 36524 - doe / 146096) / 365;
+    int64_t doy = doe - (365 * yoe + yoe / 4 - yoe / 100); /* 0-365 */
+    int64_t mp = (5 * doy + 2) / 153;                      /* March: 0 */
+    int64_t month = mp < 10 ? mp + 3 : mp - 9;
+
+    put_digits (s, 4, yoe + era * 400 + (month <= 2));
+    s[4] = '-';
+    put_digits (s + 5, 2, month);
+    s[7] = '-';
+    put_digits (s + 8, 2, doy - (153 * mp + 2) / 5 + 1);
+    s[10] = 'T';
+    put_digits (s + 11, 2, sec / 3600);
+    s[13] = ':';
+    put_digits (s + 14, 2, sec / 60 % 60);
+    s[16] = ':';
+    put_digits (s + 17, 2, sec % 60);
+    s[19] = 'Z';
+    s[20] = '\0';
+}
+
 int kv_put_timestamp (struct kv *kv, const char *key, time_t value)
 {
-    struct tm tm;
-    char s[80]; /* room for any int fields; the range makes it 20 */
+    char s[21];
 
-    if (value < 0 || (int64_t)value > KV_TIMESTAMP_MAX
-        || !gmtime_r (&value, &tm)
-        || snprintf (s, sizeof (s), "%04d-%02d-%02dT%02d:%02d:%02dZ",
-                     tm.tm_year + 1900, tm.tm_mon + 1, tm.tm_mday, tm.tm_hour,
-                     tm.tm_min, tm.tm_sec)
-               != 20) {
+    if (value < 0 || (int64_t)value > KV_TIMESTAMP_MAX) {
         errno = EINVAL;
         return -1;
     }
+    format_timestamp ((int64_t)value, s);
     return kv_put_raw (kv, key, KV_TIMESTAMP, s);
 }
 

@@ -9,6 +9,9 @@
  * - Files are opened O_RDONLY|O_NOFOLLOW|O_CLOEXEC and checked with
  *   fstat() on that same descriptor (regular file, size, mode) before a
  *   byte is read; the secret key file is created O_EXCL|O_NOFOLLOW, 0600.
+ * - Secret keys are base64-coded only by the constant-time codec of b64.h
+ *   (b64_encode, b64_decode); public keys and signatures by the faster
+ *   table-driven one (b64_*_public).
  * - Parsing is pure and bounded (sigcert_parse() is a fuzz target).
  *   Every base64 field must decode to exactly the size of its key or
  *   signature, and a secret key must derive the public key it is loaded
@@ -86,7 +89,8 @@ void sigcert_destroy (struct sigcert *cert)
 
 static int set_public_b64 (struct sigcert *cert)
 {
-    return b64_encode (cert->pk, PK_SIZE, cert->pk_b64, sizeof (cert->pk_b64));
+    return b64_encode_public (cert->pk, PK_SIZE, cert->pk_b64,
+                              sizeof (cert->pk_b64));
 }
 
 /* Finish a certificate whose key pair was just made. */
@@ -171,16 +175,27 @@ static const char *shown (const char *key, size_t len, char *buf, size_t size)
     return buf;
 }
 
-/* Decode base64 'text' ('len' characters) into exactly 'size' bytes of
- * 'out'.  -1 with errno = EINVAL (out wiped) unless it is exactly that.
+/* A base64 decoder of b64.h: b64_decode for secret keys, which must go
+ * through the constant-time codec, b64_decode_public for public keys and
+ * signatures.
  */
-static int
-decode_exact (const char *text, size_t len, uint8_t *out, size_t size)
+typedef int (*b64_decoder) (const char *text,
+                            size_t textlen,
+                            void *bin,
+                            size_t binsize,
+                            size_t *binlenp);
+
+/* Decode base64 'text' ('len' characters) with 'decode' into exactly
+ * 'size' bytes of 'out'.  -1 with errno = EINVAL (out wiped) unless it is
+ * exactly that.
+ */
+static int decode_exact (
+    b64_decoder decode, const char *text, size_t len, uint8_t *out, size_t size)
 {
     size_t n;
 
-    if (len != b64_encoded_len (size)
-        || b64_decode (text, len, out, size, &n) < 0 || n != size) {
+    if (len != b64_encoded_len (size) || decode (text, len, out, size, &n) < 0
+        || n != size) {
         sodium_memzero (out, size);
         errno = EINVAL;
         return -1;
@@ -477,7 +492,7 @@ static int put_public (FILE *f, const struct sigcert *cert)
     }
     fprintf (f, "\n[curve]\n    public-key = \"%s\"\n", cert->pk_b64);
     if (cert->has_sig) {
-        if (b64_encode (cert->sig, SIG_SIZE, sig, sizeof (sig)) < 0)
+        if (b64_encode_public (cert->sig, SIG_SIZE, sig, sizeof (sig)) < 0)
             return -1;
         fprintf (f, "    signature = \"%s\"\n", sig);
     }
@@ -692,7 +707,9 @@ static int parse_b64_field (struct parsectx *pc,
     const struct toml_value *v = kv->value;
 
     if (v->type != TOML_STRING
-        || decode_exact (v->u.string.ptr, v->u.string.len, out, size) < 0)
+        || decode_exact (b64_decode_public, v->u.string.ptr, v->u.string.len,
+                         out, size)
+               < 0)
         return parse_fail (pc, kv->line, 0, EINVAL,
                            "[curve] %s must be a string of standard padded"
                            " base64 encoding %zu bytes",
@@ -853,8 +870,8 @@ static int parse_secret_table (struct parsectx *pc,
         return parse_fail (pc, curve->line, 0, EINVAL,
                            "[curve] must hold only secret-key");
     if (kv->value->type != TOML_STRING
-        || decode_exact (kv->value->u.string.ptr, kv->value->u.string.len,
-                         cert->sk, SK_SIZE)
+        || decode_exact (b64_decode, kv->value->u.string.ptr,
+                         kv->value->u.string.len, cert->sk, SK_SIZE)
                < 0)
         return parse_fail (pc, kv->line, 0, EINVAL,
                            "[curve] secret-key must be a string of standard"
@@ -949,12 +966,14 @@ static char *path_pub (const char *name, struct error *err)
 /* Read the regular file 'path' whose mode has none of the bits of
  * 'forbidden' into a new buffer (NUL-terminated, not counted).  The
  * buffer is allocated once, at the size fstat() gives, so that no copy
- * of a secret is left behind by a reallocation.
+ * of a secret is left behind by a reallocation.  On success *stp (if not
+ * NULL) is that fstat(), taken before the first byte was read.
  */
 static int read_file (const char *path,
                       mode_t forbidden,
                       char **bufp,
                       size_t *lenp,
+                      struct stat *stp,
                       struct error *err)
 {
     struct stat st;
@@ -1010,6 +1029,8 @@ static int read_file (const char *path,
     close (fd);
     *bufp = buf;
     *lenp = len;
+    if (stp)
+        *stp = st;
     return 0;
 error:
     if (buf) {
@@ -1028,7 +1049,8 @@ static void free_secret_text (char *buf, size_t len)
     }
 }
 
-struct sigcert *sigcert_load (const char *name, bool secret, struct error *err)
+static struct sigcert *
+load (const char *name, bool secret, struct stat *stp, struct error *err)
 {
     char *pubpath;
     char *pub = NULL;
@@ -1038,15 +1060,33 @@ struct sigcert *sigcert_load (const char *name, bool secret, struct error *err)
 
     if (!(pubpath = path_pub (name, err)))
         return NULL;
-    if (read_file (pubpath, 0022, &pub, &publen, err) < 0)
+    if (read_file (pubpath, 0022, &pub, &publen, stp, err) < 0)
         goto out;
-    if (secret && read_file (name, 0077, &sec, &seclen, err) < 0)
+    if (secret && read_file (name, 0077, &sec, &seclen, NULL, err) < 0)
         goto out;
     cert = sigcert_parse (name, pub, publen, sec, seclen, err);
 out:
     free_secret_text (sec, seclen);
     free (pub);
     free (pubpath);
+    return cert;
+}
+
+struct sigcert *sigcert_load (const char *name, bool secret, struct error *err)
+{
+    return load (name, secret, NULL, err);
+}
+
+struct sigcert *
+sigcert_load_stat (const char *name, struct stat *stp, struct error *err)
+{
+    struct stat st;
+    struct sigcert *cert;
+
+    if (!stp)
+        return load (name, false, NULL, err);
+    if ((cert = load (name, false, &st, err)))
+        *stp = st;
     return cert;
 }
 
@@ -1143,7 +1183,7 @@ struct kv *sigcert_encode (const struct sigcert *cert)
         || kv_put_string (kv, "curve.public-key", cert->pk_b64) < 0)
         goto error;
     if (cert->has_sig) {
-        if (b64_encode (cert->sig, SIG_SIZE, sig, sizeof (sig)) < 0
+        if (b64_encode_public (cert->sig, SIG_SIZE, sig, sizeof (sig)) < 0
             || kv_put_string (kv, "curve.signature", sig) < 0)
             goto error;
     }
@@ -1210,7 +1250,9 @@ static int decode_entry (struct sigcert *cert,
     }
     if (strcmp (e->key, "curve.public-key") == 0) {
         if (e->type != KV_STRING
-            || decode_exact (e->value, strlen (e->value), cert->pk, PK_SIZE) < 0
+            || decode_exact (b64_decode_public, e->value, strlen (e->value),
+                             cert->pk, PK_SIZE)
+                   < 0
             || set_public_b64 (cert) < 0)
             return error_errno (err, EINVAL,
                                 "certificate: malformed public key");
@@ -1219,7 +1261,8 @@ static int decode_entry (struct sigcert *cert,
     }
     if (strcmp (e->key, "curve.signature") == 0) {
         if (e->type != KV_STRING
-            || decode_exact (e->value, strlen (e->value), cert->sig, SIG_SIZE)
+            || decode_exact (b64_decode_public, e->value, strlen (e->value),
+                             cert->sig, SIG_SIZE)
                    < 0)
             return error_errno (err, EINVAL,
                                 "certificate: malformed signature");
@@ -1274,7 +1317,7 @@ sigcert_sign_detached (const struct sigcert *cert, const void *buf, size_t len)
         errno = EIO;
         return NULL;
     }
-    if (b64_encode_alloc (sig, SIG_SIZE, &text) < 0)
+    if (b64_encode_public_alloc (sig, SIG_SIZE, &text) < 0)
         text = NULL;
     return text;
 }
@@ -1287,7 +1330,9 @@ int sigcert_verify_detached (const struct sigcert *cert,
     uint8_t sig[SIG_SIZE];
 
     if (!cert || !signature || (!buf && len > 0)
-        || decode_exact (signature, strlen (signature), sig, SIG_SIZE) < 0
+        || decode_exact (b64_decode_public, signature, strlen (signature), sig,
+                         SIG_SIZE)
+               < 0
         || crypto_sign_verify_detached (sig, buf ? buf : "", len, cert->pk)
                != 0) {
         errno = EINVAL;

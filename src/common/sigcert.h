@@ -25,6 +25,7 @@
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
+#include <sys/stat.h>
 #include <time.h>
 
 #include "error.h"
@@ -73,6 +74,17 @@ bool sigcert_has_secret (const struct sigcert *cert);
 struct sigcert *sigcert_load (const char *name,
                               bool secret,
                               struct error *err);
+
+/* As sigcert_load (name, false, err), and on success *stp (if not NULL)
+ * is the fstat() of the descriptor <name>.pub was read from, taken before
+ * the first byte was read: whatever changes the file afterwards
+ * (rewrite, replacement, chmod, chown) shows in a later stat() of the
+ * path as another st_dev, st_ino, st_size, st_mtim or st_ctim, at the
+ * granularity of the file system's timestamps.  *stp is untouched on
+ * failure.
+ */
+struct sigcert *
+sigcert_load_stat (const char *name, struct stat *stp, struct error *err);
 
 /* Write <name>.pub (mode 0644) and, if the certificate has a secret key,
  * <name> (mode 0600, created with O_EXCL|O_NOFOLLOW: an existing secret

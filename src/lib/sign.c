@@ -16,6 +16,9 @@
  * - Every state derived from the configuration lives in the context slot
  *   SECURITY_SLOT_SIGN_CONFIG, which flux_security_configure() drops.
  * - Decoded payloads are wiped when replaced or freed.
+ * - Header, payload and signature are on the wire, public: they go
+ *   through the table-driven base64 codec (b64_*_public), which is not
+ *   constant-time and must never see key material.
  */
 #if HAVE_CONFIG_H
 #include "config.h"
@@ -331,8 +334,9 @@ static char *encode_signed_part (const struct kv *header,
     size = h64len + 1 + p64len + 1;
     if (!(s = malloc (size)))
         return NULL;
-    if (b64_encode (hbuf, hlen, s, h64len + 1) < 0
-        || b64_encode (payload, payloadsz, s + h64len + 1, p64len + 1) < 0) {
+    if (b64_encode_public (hbuf, hlen, s, h64len + 1) < 0
+        || b64_encode_public (payload, payloadsz, s + h64len + 1, p64len + 1)
+               < 0) {
         int saved_errno = errno;
         sodium_memzero (s, size);
         free (s);
@@ -518,7 +522,7 @@ static struct kv *decode_header (const struct envelope *env)
         errno = EINVAL;
         return NULL;
     }
-    if (b64_decode_alloc (env->header, env->header_len, &buf, &len) < 0)
+    if (b64_decode_public_alloc (env->header, env->header_len, &buf, &len) < 0)
         return NULL;
     if (kv_decode (buf, len, &header, NULL) < 0)
         header = NULL;
@@ -597,7 +601,7 @@ static int decode_payload (flux_security_t *ctx,
                            void **bufp,
                            size_t *lenp)
 {
-    if (b64_decode_alloc (env->payload, env->payload_len, bufp, lenp) < 0
+    if (b64_decode_public_alloc (env->payload, env->payload_len, bufp, lenp) < 0
         || *lenp > INT_MAX) {
         errno = EINVAL;
         security_error (ctx, "sign-unwrap: payload decode error: %s",

@@ -19,8 +19,17 @@
  *   the user's own file found through the password database), never from
  *   the header alone; the header's userid is only the claim checked.
  * - The signature is checked before any file is read for the claim, and
- *   every check runs on every verify (nothing is cached but the CA
- *   certificate and the signer's own certificate).
+ *   every check runs on every verify.  What is cached: the CA certificate,
+ *   the signer's own certificate (and its header entries), and without a
+ *   CA, per userid, the certificate path (the home directory from the
+ *   password database, kept for the life of the state) and the
+ *   certificate last read from it.  That certificate is used again only
+ *   while one lstat() of <path>.pub still gives the st_dev, st_ino,
+ *   st_size, st_mtim, st_ctim, mode and owner of the descriptor it was
+ *   read from (fstat before the read), and only if the file had not
+ *   changed for a second when the read began (a change within the same
+ *   timestamp tick could not be seen): replacing, rewriting, chmod or
+ *   removing the file revokes it at the next verify.
  * - Time arithmetic on values from the header and the certificate is
  *   overflow-checked.
  * - The signing certificate's secret key stays in the state and is wiped
@@ -35,6 +44,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <time.h>
 #include <unistd.h>
 
@@ -44,6 +54,19 @@
 
 #define CERT_SUBPATH "/.flux/curve/sig"
 #define PW_BUF_MAX (1024 * 1024)
+#define USER_CACHE_SIZE 8 /* userids whose certificate path is kept */
+
+/* Per userid, without a CA: where its certificate is (found once), and
+ * the certificate last read there with the identity of its file.
+ */
+struct user_cert {
+    int64_t userid;
+    char *path;           /* <home>/.flux/curve/sig; NULL: slot free */
+    char *pubpath;        /* path + ".pub" */
+    struct sigcert *cert; /* NULL: read it at the next verify */
+    struct stat st;       /* of pubpath's descriptor when cert was read */
+    uint64_t used;        /* when last used (state->ticks), for eviction */
+};
 
 struct curve_state {
     const struct cf *cf;
@@ -51,9 +74,12 @@ struct curve_state {
     bool require_ca;
     char *cert_path;      /* [sign.curve] cert-path, or NULL */
     struct sigcert *cert; /* signing certificate, loaded by the first prep */
+    struct kv *cert_kv;   /* its "curve.cert.*" header entries */
     struct ca *ca;        /* CA, loaded by the first verify that needs it */
-    time_t ctime;         /* of the last message verified */
-    time_t xtime;         /* when it stops verifying */
+    struct user_cert users[USER_CACHE_SIZE];
+    uint64_t ticks; /* verifies that used users[] */
+    time_t ctime;   /* of the last message verified */
+    time_t xtime;   /* when it stops verifying */
 };
 
 static const struct cf_schema curve_schema[] = {
@@ -69,6 +95,7 @@ static const struct cf_schema curve_schema[] = {
 #ifdef SIGN_CURVE_TESTING
 static time_t test_now;                     /* 0: the real clock */
 static char *(*test_home) (int64_t userid); /* NULL: getpwuid_r */
+static unsigned int test_user_cert_reads;   /* user certificates read */
 
 static time_t clock_now (void)
 {
@@ -157,13 +184,24 @@ static time_t earlier (time_t x, time_t t, int64_t ttl)
     return (time_t)end;
 }
 
+static void user_cert_clear (struct user_cert *u)
+{
+    sigcert_destroy (u->cert);
+    free (u->path);
+    free (u->pubpath);
+    memset (u, 0, sizeof (*u));
+}
+
 static void curve_destroy (void *arg)
 {
     struct curve_state *st = arg;
 
     if (st) {
         int saved_errno = errno;
+        for (size_t i = 0; i < USER_CACHE_SIZE; i++)
+            user_cert_clear (&st->users[i]);
         sigcert_destroy (st->cert);
+        kv_destroy (st->cert_kv);
         ca_destroy (st->ca);
         free (st->cert_path);
         free (st);
@@ -222,9 +260,25 @@ curve_init (const struct sign_config *conf, void **statep, struct error *err)
 
 /* Wrap */
 
+/* The header entries "curve.cert.*" of 'cert', which never change. */
+static struct kv *cert_header_kv (const struct sigcert *cert)
+{
+    struct kv *certkv, *kv;
+
+    if (!(certkv = sigcert_encode (cert)))
+        return NULL;
+    if ((kv = kv_create ()) && kv_join (kv, certkv, "curve.cert.") < 0) {
+        kv_destroy (kv);
+        kv = NULL;
+    }
+    kv_destroy (certkv);
+    return kv;
+}
+
 static int load_signing_cert (struct curve_state *st, struct error *err)
 {
     struct error e = {{0}};
+    struct sigcert *cert;
     char *path = NULL;
     int rc = -1;
 
@@ -237,12 +291,12 @@ static int load_signing_cert (struct curve_state *st, struct error *err)
                             (uintmax_t)getuid (), strerror (errno));
     if (!path)
         return error_errno (err, ENOMEM, "sign-curve-prep: out of memory");
-    if (!(st->cert = sigcert_load (path, true, &e))) {
+    if (!(cert = sigcert_load (path, true, &e))) {
         char host[256];
         int saved_errno = errno;
         error_errno (err, saved_errno,
-                     "sign-curve-prep: load %s: %s (%s; on host %s: %s)",
-                     path, strerror (saved_errno), e.text,
+                     "sign-curve-prep: load %s: %s (%s; on host %s: %s)", path,
+                     strerror (saved_errno), e.text,
                      sign_hostname (host, sizeof (host)),
                      saved_errno == ENOENT
                          ? "this user has no certificate; create one with"
@@ -250,6 +304,12 @@ static int load_signing_cert (struct curve_state *st, struct error *err)
                          : "check the certificate files and their modes");
         goto out;
     }
+    if (!(st->cert_kv = cert_header_kv (cert))) {
+        error_errno (err, errno, "sign-curve-prep: %s", strerror (errno));
+        sigcert_destroy (cert);
+        goto out;
+    }
+    st->cert = cert;
     rc = 0;
 out:
     free (path);
@@ -260,29 +320,19 @@ static int
 curve_prep (void *state, struct kv *header, int64_t userid, struct error *err)
 {
     struct curve_state *st = state;
-    struct kv *certkv;
     time_t now = clock_now ();
     int64_t xtime;
-    int rc = -1;
 
     if (!st->cert && load_signing_cert (st, err) < 0)
         return -1;
     if (__builtin_add_overflow ((int64_t)now, st->max_ttl, &xtime))
         return error_errno (err, EINVAL, "sign-curve-prep: max-ttl too large");
-    if (!(certkv = sigcert_encode (st->cert)))
-        return error_errno (err, errno, "sign-curve-prep: %s",
-                            strerror (errno));
-    if (kv_join (header, certkv, "curve.cert.") < 0
+    if (kv_join (header, st->cert_kv, NULL) < 0
         || kv_put_timestamp (header, "curve.ctime", now) < 0
-        || kv_put_timestamp (header, "curve.xtime", (time_t)xtime) < 0) {
-        error_errno (err, errno, "sign-curve-prep: header: %s",
-                     strerror (errno));
-        goto out;
-    }
-    rc = 0;
-out:
-    kv_destroy (certkv);
-    return rc;
+        || kv_put_timestamp (header, "curve.xtime", (time_t)xtime) < 0)
+        return error_errno (err, errno, "sign-curve-prep: header: %s",
+                            strerror (errno));
+    return 0;
 }
 
 static char *
@@ -350,39 +400,127 @@ static int verify_by_ca (struct curve_state *st,
     return 0;
 }
 
-/* The certificate is the one in the home directory of 'userid'. */
-static int verify_by_user_cert (const struct sigcert *cert,
-                                int64_t userid,
-                                struct error *err)
+/* The slot of 'userid' in st->users, with its certificate path: the one
+ * it has, else a free one or the least recently used one, filled.
+ */
+static struct user_cert *
+user_cert_get (struct curve_state *st, int64_t userid, struct error *err)
+{
+    struct user_cert *u = &st->users[0];
+    char *path;
+
+    for (size_t i = 0; i < USER_CACHE_SIZE; i++) {
+        struct user_cert *v = &st->users[i];
+        if (v->path && v->userid == userid) {
+            u = v;
+            goto out;
+        }
+        if (!v->path || (u->path && v->used < u->used))
+            u = v;
+    }
+    if (!(path = default_cert_path (userid))) {
+        error_errno (err, errno,
+                     "sign-curve-verify: error loading cert of userid"
+                     " %" PRIi64 ": %s",
+                     userid,
+                     errno == ENOENT ? "unknown user" : strerror (errno));
+        return NULL;
+    }
+    user_cert_clear (u);
+    if (!(u->pubpath = malloc (strlen (path) + sizeof (".pub")))) {
+        free (path);
+        error_errno (err, ENOMEM, "sign-curve-verify: out of memory");
+        return NULL;
+    }
+    strcpy (u->pubpath, path);
+    strcat (u->pubpath, ".pub");
+    u->path = path;
+    u->userid = userid;
+out:
+    u->used = ++st->ticks;
+    return u;
+}
+
+static bool same_file (const struct stat *a, const struct stat *b)
+{
+    return a->st_dev == b->st_dev && a->st_ino == b->st_ino
+           && a->st_size == b->st_size && a->st_mode == b->st_mode
+           && a->st_uid == b->st_uid && a->st_gid == b->st_gid
+           && a->st_mtim.tv_sec == b->st_mtim.tv_sec
+           && a->st_mtim.tv_nsec == b->st_mtim.tv_nsec
+           && a->st_ctim.tv_sec == b->st_ctim.tv_sec
+           && a->st_ctim.tv_nsec == b->st_ctim.tv_nsec;
+}
+
+/* The file 'sb' had not changed for a second when its read began at
+ * 'start': a change after that read gets a later st_ctim, whatever the
+ * granularity of the file system's timestamps (up to a second).
+ */
+static bool settled (const struct stat *sb, const struct timespec *start)
+{
+    return sb->st_ctim.tv_sec < start->tv_sec - 1
+           || (sb->st_ctim.tv_sec == start->tv_sec - 1
+               && sb->st_ctim.tv_nsec < start->tv_nsec);
+}
+
+/* The certificate of 'u': the one kept if its file has not changed, else
+ * read again (and kept if the file has settled; if not, it is returned in
+ * *freshp, for the caller to destroy).  NULL with errno and 'err' set.
+ */
+static const struct sigcert *user_cert_current (struct user_cert *u,
+                                                struct sigcert **freshp,
+                                                struct error *err)
 {
     struct error e = {{0}};
-    struct sigcert *mine = NULL;
-    char *path;
-    int rc = -1;
+    struct timespec start = {0, 0};
+    struct stat sb;
+    struct sigcert *cert;
+    char host[256];
 
-    if (!(path = default_cert_path (userid)))
-        return error_errno (
-            err, errno,
-            "sign-curve-verify: error loading cert of userid"
-            " %" PRIi64 ": %s",
-            userid, errno == ENOENT ? "unknown user" : strerror (errno));
-    if (!(mine = sigcert_load (path, false, &e))) {
-        char host[256];
+    if (u->cert && lstat (u->pubpath, &sb) == 0 && same_file (&sb, &u->st))
+        return u->cert;
+    sigcert_destroy (u->cert);
+    u->cert = NULL;
+#ifdef SIGN_CURVE_TESTING
+    test_user_cert_reads++;
+#endif
+    (void)clock_gettime (CLOCK_REALTIME, &start); /* {0, 0}: not settled */
+    if (!(cert = sigcert_load_stat (u->path, &sb, &e))) {
         error_errno (err, errno,
                      "sign-curve-verify: error loading cert from %s: %s"
                      " (on host %s: the signer's certificate must be"
                      " readable here, or use a CA: [sign.curve] require-ca)",
-                     path, e.text, sign_hostname (host, sizeof (host)));
-        goto out;
+                     u->path, e.text, sign_hostname (host, sizeof (host)));
+        return NULL;
     }
+    if (!settled (&sb, &start))
+        return *freshp = cert;
+    u->cert = cert;
+    u->st = sb;
+    return cert;
+}
+
+/* The certificate is the one in the home directory of 'userid'. */
+static int verify_by_user_cert (struct curve_state *st,
+                                const struct sigcert *cert,
+                                int64_t userid,
+                                struct error *err)
+{
+    struct sigcert *fresh = NULL;
+    const struct sigcert *mine;
+    struct user_cert *u;
+    int rc = -1;
+
+    if (!(u = user_cert_get (st, userid, err))
+        || !(mine = user_cert_current (u, &fresh, err)))
+        return -1;
     if (!sigcert_equal (cert, mine)) {
         error_errno (err, EPERM, "sign-curve-verify: cert verification failed");
         goto out;
     }
     rc = 0;
 out:
-    sigcert_destroy (mine);
-    free (path);
+    sigcert_destroy (fresh);
     return rc;
 }
 
@@ -417,7 +555,7 @@ static int curve_verify (void *state,
     }
     st->xtime = earlier (xtime, ctime, st->max_ttl);
     if (st->require_ca ? verify_by_ca (st, cert, userid, ctime, now, err)
-                       : verify_by_user_cert (cert, userid, err))
+                       : verify_by_user_cert (st, cert, userid, err))
         goto out;
     if (xtime < now || exceeded (ctime, st->max_ttl, now)) {
         error_errno (err, EINVAL,

@@ -610,6 +610,38 @@ static void test_timestamp_roundtrip (void **state)
     kv_destroy (kv);
 }
 
+/* The first and last second of every year, and of February 29th of every
+ * leap year, from 1970 to 9999 agree with gmtime_r().
+ */
+static void test_timestamp_year_ends (void **state)
+{
+    struct kv *kv = kv_create ();
+
+    for (int year = 1970; year <= 9999; year++) {
+        struct tm jan1 = {.tm_year = year - 1900, .tm_mday = 1};
+        struct tm feb29 = {.tm_year = year - 1900, .tm_mon = 1, .tm_mday = 29};
+        time_t start = timegm (&jan1), leap = timegm (&feb29);
+        time_t t[] = {start, start + 365 * 86400 - 1, start + 366 * 86400 - 1,
+                      leap, leap + 86399};
+
+        for (size_t i = 0; i < sizeof (t) / sizeof (t[0]); i++) {
+            struct tm tm;
+            char expect[32];
+            const char *enc;
+            size_t len;
+
+            if (t[i] > KV_TIMESTAMP_MAX)
+                continue;
+            assert_non_null (gmtime_r (&t[i], &tm));
+            strftime (expect, sizeof (expect), "%Y-%m-%dT%H:%M:%SZ", &tm);
+            assert_int_equal (kv_put_timestamp (kv, "t", t[i]), 0);
+            assert_int_equal (kv_encode (kv, &enc, &len), 0);
+            assert_string_equal (enc + 3, expect);
+        }
+    }
+    kv_destroy (kv);
+}
+
 /* Semantics. */
 
 static void test_put_replaces_and_appends (void **state)
@@ -870,6 +902,7 @@ int main (void)
         cmocka_unit_test (test_double_locale),
         cmocka_unit_test (test_bool_parse),
         cmocka_unit_test (test_timestamp_roundtrip),
+        cmocka_unit_test (test_timestamp_year_ends),
         cmocka_unit_test (test_put_replaces_and_appends),
         cmocka_unit_test (test_put_aliasing),
         cmocka_unit_test (test_iteration),

@@ -778,6 +778,46 @@ static void test_roundtrip_files (void **state)
     sigcert_destroy (cert);
 }
 
+/* sigcert_load_stat: the public part only, and the fstat() of <name>.pub
+ * (the same file as a stat() of its path); nothing set on failure.
+ */
+static void test_load_stat (void **state)
+{
+    struct sigcert *cert = sigcert_create ();
+    struct sigcert *loaded;
+    struct stat st, want;
+
+    write_cert_files ("ls", cert);
+    memset (&st, 0, sizeof (st));
+    assert_non_null (
+        (loaded = sigcert_load_stat (fixture_path ("ls"), &st, NULL)));
+    assert_false (sigcert_has_secret (loaded));
+    assert_true (sigcert_equal (cert, loaded));
+    assert_int_equal (stat (fixture_path ("ls.pub"), &want), 0);
+    assert_int_equal (st.st_dev, want.st_dev);
+    assert_int_equal (st.st_ino, want.st_ino);
+    assert_int_equal (st.st_size, want.st_size);
+    assert_int_equal (st.st_ctim.tv_sec, want.st_ctim.tv_sec);
+    assert_int_equal (st.st_ctim.tv_nsec, want.st_ctim.tv_nsec);
+    sigcert_destroy (loaded);
+    assert_non_null (
+        (loaded = sigcert_load_stat (fixture_path ("ls"), NULL, NULL)));
+    sigcert_destroy (loaded);
+
+    memset (&st, 0x5a, sizeof (st));
+    want = st;
+    assert_int_equal (chmod (fixture_path ("ls.pub"), 0666), 0);
+    errno = 0;
+    assert_null (sigcert_load_stat (fixture_path ("ls"), &st, NULL));
+    assert_int_equal (errno, EPERM);
+    assert_memory_equal (&st, &want, sizeof (st));
+    errno = 0;
+    assert_null (sigcert_load_stat (fixture_path ("none"), &st, NULL));
+    assert_int_equal (errno, ENOENT);
+    assert_memory_equal (&st, &want, sizeof (st));
+    sigcert_destroy (cert);
+}
+
 static void test_format_refuses_invalid_utf8 (void **state)
 {
     struct sigcert *cert = sigcert_create ();
@@ -969,6 +1009,7 @@ int main (void)
         cmocka_unit_test (test_cert_signature),
         cmocka_unit_test (test_tampered_signed_text),
         cmocka_unit_test (test_roundtrip_files),
+        cmocka_unit_test (test_load_stat),
         cmocka_unit_test (test_roundtrip_kv),
         cmocka_unit_test (test_create_random),
         cmocka_unit_test (test_kat_rfc8032),

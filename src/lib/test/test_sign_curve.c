@@ -2,13 +2,16 @@
  * through struct sign_mech: configuration, then hostile messages
  * (tampered payload, signature and header, incomplete header, expired,
  * revoked and mismatched certificates, times out of range), then sign and
- * verify with and without a CA.
+ * verify with and without a CA, and what the verifier keeps without a CA
+ * (a certificate replaced, rewritten, made writable or removed is noticed
+ * at the next verify).
  *
  * The file under test is included with SIGN_CURVE_TESTING so that the
  * test can set the clock (test_now) and the home directory lookup
- * (test_home); the library is built without those hooks.  One case uses
- * the real home directory of the current user through getpwuid_r: it
- * runs only if it can create ~/.flux itself, and removes it afterwards.
+ * (test_home), and count the user certificates read
+ * (test_user_cert_reads); the library is built without those hooks.  One case
+ * uses the real home directory of the current user through getpwuid_r: it runs
+ * only if it can create ~/.flux itself, and removes it afterwards.
  */
 #define _GNU_SOURCE
 #define SIGN_CURVE_TESTING 1
@@ -592,41 +595,249 @@ static void test_noca_other_users_cert (void **state)
     sigcert_destroy (theirs);
 }
 
+/* A user certificate, and a signer and a verifier without CA. */
+struct noca {
+    struct sigcert *cert;
+    struct cf *cf;
+    void *signer;
+    void *verifier;
+};
+
+static void noca_setup (struct noca *n)
+{
+    n->cert = user_cert_store (my_uid ());
+    n->cf = config_noca ();
+    n->signer = init_ok (n->cf, MAX_TTL);
+    n->verifier = init_ok (n->cf, MAX_TTL);
+}
+
+static void noca_teardown (struct noca *n)
+{
+    sign_mech_curve.destroy (n->signer);
+    sign_mech_curve.destroy (n->verifier);
+    cf_destroy (n->cf);
+    sigcert_destroy (n->cert);
+}
+
+/* The "curve.cert." entries of the header of 'm'. */
+static struct kv *msg_cert_kv (const struct msg *m)
+{
+    struct kv *header = msg_header (m);
+    struct kv *certkv = kv_split (header, "curve.cert.");
+
+    assert_non_null (certkv);
+    kv_destroy (header);
+    return certkv;
+}
+
 static void test_noca_ok (void **state)
 {
-    struct sigcert *cert = user_cert_store (my_uid ());
-    struct cf *cf = config_noca ();
-    void *signer = init_ok (cf, MAX_TTL);
-    void *verifier = init_ok (cf, MAX_TTL);
+    struct noca n;
     struct kv *header;
-    struct kv *certkv, *mine;
+    struct kv *certkv, *mine, *again;
     struct msg m;
     time_t t;
 
-    wrap (signer, my_uid (), "hello", &m);
-    verify_ok (verifier, &m, T0);
-    verify_ok (verifier, &m, T0 + 100);
+    noca_setup (&n);
+    wrap (n.signer, my_uid (), "hello", &m);
+    verify_ok (n.verifier, &m, T0);
+    verify_ok (n.verifier, &m, T0 + 100);
     /* the header carries the certificate, ctime and xtime */
     header = msg_header (&m);
-    assert_non_null ((certkv = kv_split (header, "curve.cert.")));
-    assert_non_null ((mine = sigcert_encode (cert)));
+    certkv = msg_cert_kv (&m);
+    assert_non_null ((mine = sigcert_encode (n.cert)));
     assert_true (kv_equal (certkv, mine));
     assert_int_equal (kv_get_timestamp (header, "curve.ctime", &t), 0);
     assert_int_equal (t, T0);
     assert_int_equal (kv_get_timestamp (header, "curve.xtime", &t), 0);
     assert_int_equal (t, T0 + MAX_TTL);
-    kv_destroy (certkv);
-    kv_destroy (mine);
     kv_destroy (header);
     msg_free (&m);
-    /* an empty payload */
-    wrap (signer, my_uid (), "", &m);
-    verify_ok (verifier, &m, T0);
+    /* an empty payload; the certificate kept by the signer is the same */
+    wrap (n.signer, my_uid (), "", &m);
+    verify_ok (n.verifier, &m, T0);
+    again = msg_cert_kv (&m);
+    assert_true (kv_equal (again, mine));
+    kv_destroy (again);
+    kv_destroy (certkv);
+    kv_destroy (mine);
     msg_free (&m);
-    sign_mech_curve.destroy (signer);
-    sign_mech_curve.destroy (verifier);
-    cf_destroy (cf);
-    sigcert_destroy (cert);
+    noca_teardown (&n);
+}
+
+/* Without a CA, the verifier keeps each user's certificate path and the
+ * certificate last read, while the file does not change.
+ */
+
+static unsigned int home_lookups;
+
+static char *counting_home (int64_t userid)
+{
+    home_lookups++;
+    return fixture_home (userid);
+}
+
+/* "<home of userid>/.flux/curve/<name>" in 'buf'. */
+static const char *curve_path (int64_t userid, const char *name, char *buf)
+{
+    char *home = fixture_home (userid);
+
+    snprintf (buf, 4096, "%s/.flux/curve/%s", home, name);
+    free (home);
+    return buf;
+}
+
+/* Write the public part of 'cert' over <name>.pub, in place (same
+ * inode; the size of a certificate without CA signature is fixed).
+ */
+static void rewrite_pub (const struct sigcert *cert, const char *name)
+{
+    struct sigcert *pub;
+    struct kv *kv = sigcert_encode (cert);
+
+    assert_non_null (kv);
+    assert_non_null ((pub = sigcert_decode (kv, NULL)));
+    assert_int_equal (sigcert_store (pub, name, NULL), 0);
+    sigcert_destroy (pub);
+    kv_destroy (kv);
+}
+
+/* Wait until 'path' has not changed for over a second, so that the
+ * verifier keeps the certificate it reads from it (see settled()).
+ */
+static void wait_settled (const char *path)
+{
+    struct timespec now, pause = {0, 50 * 1000 * 1000};
+    struct stat sb;
+
+    for (;;) {
+        assert_int_equal (lstat (path, &sb), 0);
+        assert_int_equal (clock_gettime (CLOCK_REALTIME, &now), 0);
+        if (settled (&sb, &now))
+            return;
+        nanosleep (&pause, NULL);
+    }
+}
+
+/* Verify 'm' twice: the certificate is read once (then kept). */
+static void verify_kept (void *st, const struct msg *m)
+{
+    unsigned int reads;
+
+    verify_ok (st, m, T0);
+    reads = test_user_cert_reads;
+    verify_ok (st, m, T0);
+    verify_ok (st, m, T0);
+    assert_int_equal (test_user_cert_reads, reads);
+}
+
+static void test_noca_cert_replaced (void **state)
+{
+    struct sigcert *other = sigcert_create ();
+    char name[4096], pub[4096], path[4096];
+    unsigned int reads;
+    struct noca n;
+    void *verifier;
+    struct sigcert *cert;
+    struct msg m;
+
+    noca_setup (&n);
+    verifier = n.verifier;
+    cert = n.cert;
+    curve_path (my_uid (), "sig", name);
+    curve_path (my_uid (), "sig.pub", pub);
+    wrap (n.signer, my_uid (), "hello", &m);
+    test_home = counting_home;
+    home_lookups = 0;
+
+    /* changed within the same second as it was read: never kept */
+    verify_ok (verifier, &m, T0);
+    rewrite_pub (other, name);
+    verify_fails (verifier, &m, T0, "sign-curve-verify: cert verification");
+    rewrite_pub (cert, name);
+    verify_ok (verifier, &m, T0);
+
+    /* settled: kept while lstat() matches, read again on a rewrite */
+    wait_settled (pub);
+    verify_kept (verifier, &m);
+    reads = test_user_cert_reads;
+    rewrite_pub (other, name);
+    verify_fails (verifier, &m, T0, "sign-curve-verify: cert verification");
+    assert_int_equal (test_user_cert_reads, reads + 1);
+    rewrite_pub (cert, name);
+    wait_settled (pub);
+    verify_kept (verifier, &m);
+
+    /* a mode that sigcert_load refuses */
+    assert_int_equal (chmod (pub, 0666), 0);
+    verify_fails (verifier, &m, T0, "sign-curve-verify: error loading cert");
+    assert_int_equal (errno, EPERM);
+    assert_int_equal (chmod (pub, 0644), 0);
+    verify_ok (verifier, &m, T0);
+
+    /* replaced by rename, removed, replaced by a symbolic link */
+    curve_path (my_uid (), "new", path);
+    assert_int_equal (sigcert_store (other, path, NULL), 0);
+    strcat (path, ".pub");
+    assert_int_equal (rename (path, pub), 0);
+    verify_fails (verifier, &m, T0, "sign-curve-verify: cert verification");
+    assert_int_equal (unlink (pub), 0);
+    verify_fails (verifier, &m, T0, "sign-curve-verify: error loading cert");
+    assert_int_equal (errno, ENOENT);
+    curve_path (my_uid (), "copy", path);
+    rewrite_pub (cert, path);
+    strcat (path, ".pub");
+    assert_int_equal (symlink (path, pub), 0);
+    verify_fails (verifier, &m, T0, "sign-curve-verify: error loading cert");
+    assert_int_equal (errno, ELOOP);
+    assert_int_equal (unlink (pub), 0);
+
+    /* the home directory was looked up once */
+    assert_int_equal (home_lookups, 1);
+    test_home = fixture_home;
+    msg_free (&m);
+    noca_teardown (&n);
+    sigcert_destroy (other);
+}
+
+/* The home directories of USER_CACHE_SIZE users are kept, the least
+ * recently used is dropped for another; an unknown user is not kept.
+ */
+static void test_noca_home_cache (void **state)
+{
+    struct msg m[USER_CACHE_SIZE + 1];
+    const char *noload = "sign-curve-verify: error loading cert from";
+    struct noca n;
+    void *verifier;
+
+    noca_setup (&n);
+    verifier = n.verifier;
+    for (int i = 0; i <= USER_CACHE_SIZE; i++)
+        wrap (n.signer, 5000 + i, "hello", &m[i]);
+    test_home = counting_home;
+    home_lookups = 0;
+    for (int pass = 0; pass < 2; pass++) {
+        for (int i = 0; i < USER_CACHE_SIZE; i++)
+            verify_fails (verifier, &m[i], T0, noload);
+    }
+    assert_int_equal (home_lookups, USER_CACHE_SIZE);
+    /* one more user: the least recently used (5000) makes room */
+    verify_fails (verifier, &m[USER_CACHE_SIZE], T0, noload);
+    verify_fails (verifier, &m[1], T0, noload);
+    assert_int_equal (home_lookups, USER_CACHE_SIZE + 1);
+    verify_fails (verifier, &m[0], T0, noload);
+    assert_int_equal (home_lookups, USER_CACHE_SIZE + 2);
+    msg_free (&m[0]);
+    wrap (n.signer, 666, "hello", &m[0]);
+    verify_fails (verifier, &m[0], T0,
+                  "sign-curve-verify: error loading cert of");
+    verify_fails (verifier, &m[0], T0,
+                  "sign-curve-verify: error loading cert of");
+    assert_int_equal (home_lookups, USER_CACHE_SIZE + 4);
+    test_home = fixture_home;
+    for (int i = 0; i <= USER_CACHE_SIZE; i++)
+        msg_free (&m[i]);
+    noca_teardown (&n);
 }
 
 /* The header key order of wire.md 2.5 */
@@ -930,6 +1141,8 @@ int main (void)
         cmocka_unit_test (test_ca_unsigned_cert),
         cmocka_unit_test (test_ca_config_missing),
         cmocka_unit_test (test_noca_ok),
+        cmocka_unit_test (test_noca_cert_replaced),
+        cmocka_unit_test (test_noca_home_cache),
         cmocka_unit_test (test_header_order),
         cmocka_unit_test (test_ca_ok),
         cmocka_unit_test (test_noca_real_home),

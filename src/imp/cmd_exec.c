@@ -44,7 +44,9 @@
  *   flux-*), never the root or a shared cgroup, where it would deny
  *   devices to processes that are not the job's.
  * - The job's user is the signer of J as the parent verified it, never
- *   uid 0, and must resolve with getpwuid_r() in the parent.
+ *   uid 0, and must resolve with getpwuid_r() in the parent.  Each
+ *   process looks up the caller and the signer once (the same entry when
+ *   the uids are equal) and never takes an entry from the other half.
  * - The PAM session (exec.pam-support) is opened by the parent only,
  *   after the child has exited, for that user, service "flux" (exec_pam.h);
  *   if it cannot be opened the shell is not started.
@@ -120,6 +122,44 @@ static int lookup_user (uid_t uid, struct user *u)
     return 0;
 }
 
+/* The two users of a request, each looked up at most once per process
+ * (a directory-service round trip each where passwd is not local): the
+ * caller, by its real uid, and the signer of J, who is the caller's own
+ * entry when the uids are equal.
+ */
+struct users {
+    struct user caller_entry;
+    struct user signer_entry;
+    const struct passwd *caller; /* NULL: the real uid has no entry */
+    const struct passwd *signer; /* set by verify_J() */
+};
+
+/* Look up the caller; NULL (logged) only if out of memory. */
+static struct users *users_create (void)
+{
+    struct users *u = malloc (sizeof (*u));
+
+    if (!u) {
+        imp_fatal ("exec: out of memory");
+        return NULL;
+    }
+    u->caller = NULL;
+    u->signer = NULL;
+    if (lookup_user (getuid (), &u->caller_entry) == 0)
+        u->caller = &u->caller_entry.pw;
+    return u;
+}
+
+/* The entry of 'uid' for the signer, or NULL if it has none. */
+static const struct passwd *find_signer (struct users *u, uid_t uid)
+{
+    if (u->caller && u->caller->pw_uid == uid)
+        return u->caller;
+    if (lookup_user (uid, &u->signer_entry) < 0)
+        return NULL;
+    return &u->signer_entry.pw;
+}
+
 static int load_security (struct imp_state *imp, flux_security_t **ctxp)
 {
     int flags = 0;
@@ -161,22 +201,19 @@ static bool in_list (struct imp_state *imp, const char *key, const char *s)
     return found;
 }
 
-static int check_user_allowed (struct imp_state *imp)
+static int check_user_allowed (struct imp_state *imp, const struct users *u)
 {
-    struct user *u = calloc (1, sizeof (*u));
-    int rc = -1;
-
-    if (!u)
-        imp_fatal ("exec: out of memory");
-    else if (lookup_user (getuid (), u) < 0)
+    if (!u->caller) {
         imp_fatal ("exec: user %ju not in allowed-users list",
                    (uintmax_t)getuid ());
-    else if (!in_list (imp, "exec.allowed-users", u->pw.pw_name))
-        imp_fatal ("exec: user %s not in allowed-users list", u->pw.pw_name);
-    else
-        rc = 0;
-    free (u);
-    return rc;
+        return -1;
+    }
+    if (!in_list (imp, "exec.allowed-users", u->caller->pw_name)) {
+        imp_fatal ("exec: user %s not in allowed-users list",
+                   u->caller->pw_name);
+        return -1;
+    }
+    return 0;
 }
 
 /* 'suffix' is "" in the child, " list" in the parent (the original's
@@ -199,36 +236,30 @@ static int check_shell_allowed (struct imp_state *imp,
     return 0;
 }
 
-/* Verify J; set *uidp to its signer, who must exist on this host. */
-static int verify_J (flux_security_t *ctx, const char *J, int64_t *uidp)
+/* Verify J; set *uidp to its signer, who must exist on this host, and
+ * u->signer to the signer's entry.
+ */
+static int
+verify_J (flux_security_t *ctx, const char *J, struct users *u, int64_t *uidp)
 {
     const void *payload;
     int payloadsz;
     int64_t uid;
     char host[256] = "";
-    struct user *u;
-    int rc = -1;
 
     if (flux_sign_unwrap (ctx, J, &payload, &payloadsz, &uid, 0) < 0) {
         imp_fatal ("exec: signature validation failed: %s",
                    flux_security_last_error (ctx));
         return -1;
     }
-    if (!(u = calloc (1, sizeof (*u)))) {
-        imp_fatal ("exec: out of memory");
-        return -1;
-    }
     if (uid < 0 || uid > (int64_t)INT32_MAX
-        || lookup_user ((uid_t)uid, u) < 0) {
+        || !(u->signer = find_signer (u, (uid_t)uid))) {
         (void)gethostname (host, sizeof (host) - 1);
         imp_fatal ("exec: userid %jd is invalid on %s", (intmax_t)uid, host);
+        return -1;
     }
-    else {
-        *uidp = uid;
-        rc = 0;
-    }
-    free (u);
-    return rc;
+    *uidp = uid;
+    return 0;
 }
 
 /* Read everything from 'fd' into a new buffer, at most EXEC_INPUT_MAX
@@ -606,6 +637,7 @@ int imp_cmd_exec_child (struct imp_state *imp)
     struct exec_device_specs *specs = NULL;
     struct exec_device_list *devs = NULL;
     struct exec_cred_list *creds = NULL;
+    struct users *users = NULL;
     int64_t uid;
     int rc = 1;
 
@@ -615,8 +647,9 @@ int imp_cmd_exec_child (struct imp_state *imp)
     }
     if (!imp->ps && check_unprivileged_allowed (imp) < 0)
         return 1;
-    if (load_security (imp, &ctx) < 0 || check_user_allowed (imp) < 0
-        || !(in = read_input (imp)) || verify_J (ctx, in->J, &uid) < 0
+    if (load_security (imp, &ctx) < 0 || !(users = users_create ())
+        || check_user_allowed (imp, users) < 0 || !(in = read_input (imp))
+        || verify_J (ctx, in->J, users, &uid) < 0
         || parse_devices (in, &specs) < 0
         || resolve_devices (imp, specs, &devs) < 0
         || parse_creds (imp, in, &creds) < 0
@@ -633,6 +666,7 @@ out:
     exec_device_specs_destroy (specs);
     exec_input_destroy (in);
     flux_security_destroy (ctx);
+    free (users);
     return rc;
 }
 
@@ -700,13 +734,13 @@ error:
     return -1;
 }
 
-/* Verify again as root; fill 'req', set 'u' to the job's user, *pamp to
- * exec.pam-support.
+/* Verify again as root; fill 'req', set u->signer to the job's user,
+ * *pamp to exec.pam-support.
  */
 static int decide (struct imp_state *imp,
                    const struct kv *msg,
                    struct request *req,
-                   struct user *u,
+                   struct users *u,
                    bool *pamp)
 {
     flux_security_t *ctx = NULL;
@@ -714,7 +748,8 @@ static int decide (struct imp_state *imp,
     int rc = -1;
 
     if (check_request (imp, msg, req) < 0 || load_security (imp, &ctx) < 0
-        || check_user_allowed (imp) < 0 || verify_J (ctx, req->J, &uid) < 0)
+        || check_user_allowed (imp, u) < 0
+        || verify_J (ctx, req->J, u, &uid) < 0)
         goto out;
     if (uid == 0) {
         imp_fatal ("exec: switching to user root not supported");
@@ -723,7 +758,7 @@ static int decide (struct imp_state *imp,
     if (check_shell_allowed (imp, imp->argv[2], " list") < 0
         || check_pam (imp, pamp) < 0)
         goto out;
-    if (lookup_user ((uid_t)uid, u) < 0 || u->pw.pw_uid == 0) {
+    if (u->signer->pw_uid == 0) {
         imp_fatal ("exec: userid %jd is invalid", (intmax_t)uid);
         goto out;
     }
@@ -884,7 +919,7 @@ static void remove_creds (struct job_creds *jc)
 int imp_cmd_exec_parent (struct imp_state *imp, const struct kv *msg)
 {
     struct error err = {{0}};
-    struct user *u = calloc (1, sizeof (*u));
+    struct users *u = users_create ();
     struct exec_job job = {.argv = imp->argv + 2, .pro = &imp->prologue};
     struct imp_audit a;
     struct exec_pam *session = NULL;
@@ -893,14 +928,13 @@ int imp_cmd_exec_parent (struct imp_state *imp, const struct kv *msg)
     bool pam = false;
     int status;
 
-    if (!u) {
-        imp_fatal ("exec: out of memory");
+    if (!u)
         return 1;
-    }
-    imp_audit_begin (&a, "exec", getuid ());
+    imp_audit_begin_name (&a, "exec", getuid (),
+                          u->caller ? u->caller->pw_name : NULL);
     if (decide (imp, msg, &req, u, &pam) < 0)
         goto refused;
-    imp_audit_user (&a, "user", u->pw.pw_uid);
+    imp_audit_user_name (&a, "user", u->signer->pw_uid, u->signer->pw_name);
     imp_audit_field (&a, "jobid", imp_env_get (imp->env, "FLUX_JOB_ID"));
     imp_audit_field (&a, "shell", imp->argv[2]);
     if (privsep_wait (imp->ps, &err) < 0) {
@@ -909,7 +943,7 @@ int imp_cmd_exec_parent (struct imp_state *imp, const struct kv *msg)
         imp_audit_send_refused (&a);
         goto error;
     }
-    if (pam && open_pam (imp, &u->pw, &session) < 0) {
+    if (pam && open_pam (imp, u->signer, &session) < 0) {
         imp_audit_send (&a, false, "PAM stack failure");
         goto error;
     }
@@ -917,7 +951,7 @@ int imp_cmd_exec_parent (struct imp_state *imp, const struct kv *msg)
         imp_audit_send (&a, false, "device containment failed");
         goto error;
     }
-    if (make_creds (imp, msg, &req, &u->pw, &jc) < 0) {
+    if (make_creds (imp, msg, &req, u->signer, &jc) < 0) {
         imp_audit_send (&a, false, "credentials failed");
         goto error;
     }
@@ -925,7 +959,7 @@ int imp_cmd_exec_parent (struct imp_state *imp, const struct kv *msg)
         imp_audit_field (&a, "credentials", jc.count);
         job.extra = jc.extra;
     }
-    job.pw = &u->pw;
+    job.pw = u->signer;
     job.notify_socket = imp_env_get (imp->env, "NOTIFY_SOCKET");
     imp_audit_send (&a, true, "allowed");
     if ((status = exec_job_run (&job, &err)) < 0) {

@@ -2,7 +2,7 @@
  * `flux-imp run`, and supervise it.
  *
  * The steps, in the IMP (root in a setuid install):
- *   1. find the IMP's own cgroup (imp_cgroup_of()), once, before the
+ *   1. find the IMP's own cgroup (imp_cgroup_job_of()), once, before the
  *      fork; block every signal, fork;
  *   2. in the new process: every handler < SIGRTMIN back to default, the
  *      mask emptied; with EXEC_JOB_PGRP a new process group; switch to
@@ -58,6 +58,7 @@
 
 #include "exec_env.h"
 #include "exec_job.h"
+#include "imp_audit.h"
 #include "imp_cgroup.h"
 #include "imp_log.h"
 #include "imp_notify.h"
@@ -204,6 +205,7 @@ static __attribute__ ((noreturn)) void start_shell (const struct exec_job *job)
         if (sig != SIGKILL && sig != SIGSTOP)
             (void)sigaction (sig, &sa, NULL);
     sigemptyset (&none);
+    imp_audit_close (); /* before its descriptor is closed under it */
     if (prologue_close_above_stderr (&err) < 0)
         start_fail (job, "", err.text);
     if ((job->flags & EXEC_JOB_PGRP) && setpgid (0, 0) < 0)
@@ -348,7 +350,7 @@ static void find_cgroup (struct supervisor *s)
 {
     struct error err = {{0}};
 
-    if (imp_cgroup_of (0, &s->cg, &err) < 0) {
+    if (imp_cgroup_job_of (0, &s->cg, &err) < 0) {
         imp_debug ("%s: no cgroup: %s", job_name (s->job), err.text);
         memset (&s->cg, 0, sizeof (s->cg));
     }

@@ -33,11 +33,20 @@
  * - Without a "flux" file Linux-PAM (1.5) uses the service "other"; with
  *   neither, pam_start fails ("Critical error - immediate abort"): the
  *   job is refused (t0324).
+ * - The IMP is not linked with libpam: the first exec_pam_open() loads
+ *   it (dlopen of its soname, RTLD_NOW | RTLD_GLOBAL, never closed), so
+ *   that a job without exec.pam-support does not pay for mapping and
+ *   relocating libpam, libaudit and libcap-ng at every exec.  A library
+ *   that cannot be loaded, or lacks a function, fails the session
+ *   (ENOSYS): the job is refused, as for any PAM failure.
  *
  * SECURITY INVARIANTS
  * - Runs only in the privileged parent, after every check of the request
  *   (J verified again, user resolved, uid 0 refused) and after the
  *   unprivileged child has exited; nothing here reads input of the caller.
+ * - libpam is found by its fixed soname the way the loader finds a
+ *   linked library: in a setuid IMP (secure execution) LD_LIBRARY_PATH
+ *   is ignored, and the prologue has emptied the environment before.
  * - The service name is fixed; the service directory is the system's in
  *   the installed IMP (confdir NULL), a compile-time directory of the
  *   build tree in the test IMPs (imp_paths.h): never an environment value.
@@ -55,9 +64,72 @@
 #include "exec_pam.h"
 
 #if HAVE_PAM
+#include <dlfcn.h>
+#include <stddef.h>
 #include <security/pam_appl.h>
 
 #define EXEC_PAM_SERVICE "flux"
+#define EXEC_PAM_LIBRARY "libpam.so.0" /* Linux-PAM's ABI */
+
+/* The functions of libpam used here, with the types of its header. */
+struct pam_api {
+    __typeof__ (pam_start) *start;
+#if HAVE_PAM_START_CONFDIR
+    __typeof__ (pam_start_confdir) *start_confdir; /* NULL: not in it */
+#endif
+    __typeof__ (pam_set_item) *set_item;
+    __typeof__ (pam_setcred) *setcred;
+    __typeof__ (pam_open_session) *open_session;
+    __typeof__ (pam_close_session) *close_session;
+    __typeof__ (pam_end) *end;
+    __typeof__ (pam_strerror) *strerror;
+};
+
+static const struct {
+    const char *name;
+    size_t offset;
+    bool optional;
+} pam_symbols[] = {
+    {"pam_start", offsetof (struct pam_api, start), false},
+#if HAVE_PAM_START_CONFDIR
+    {"pam_start_confdir", offsetof (struct pam_api, start_confdir), true},
+#endif
+    {"pam_set_item", offsetof (struct pam_api, set_item), false},
+    {"pam_setcred", offsetof (struct pam_api, setcred), false},
+    {"pam_open_session", offsetof (struct pam_api, open_session), false},
+    {"pam_close_session", offsetof (struct pam_api, close_session), false},
+    {"pam_end", offsetof (struct pam_api, end), false},
+    {"pam_strerror", offsetof (struct pam_api, strerror), false},
+};
+
+_Static_assert(sizeof (void *) == sizeof (&pam_start),
+               "dlsym() cannot return a function pointer here");
+
+static struct pam_api api; /* set once libpam is loaded */
+static bool api_loaded;
+
+/* Load libpam and its functions into 'api', once per process. */
+static int load_api (struct error *err)
+{
+    struct pam_api loaded = {0};
+    void *lib;
+
+    if (api_loaded)
+        return 0;
+    if (!(lib = dlopen (EXEC_PAM_LIBRARY, RTLD_NOW | RTLD_GLOBAL)))
+        return error_errno (err, ENOSYS, "pam: %s", dlerror ());
+    for (size_t i = 0; i < sizeof (pam_symbols) / sizeof (pam_symbols[0]);
+         i++) {
+        void *f = dlsym (lib, pam_symbols[i].name);
+        if (!f && !pam_symbols[i].optional)
+            return error_errno (err, ENOSYS, "pam: %s: no %s", EXEC_PAM_LIBRARY,
+                                pam_symbols[i].name);
+        memcpy ((char *)&loaded + pam_symbols[i].offset, &f, sizeof (f));
+    }
+    api = loaded;
+    api_loaded = true;
+    return 0;
+}
 
 struct exec_pam {
     pam_handle_t *h;
@@ -102,10 +174,13 @@ static int start (struct exec_pam *pam,
     int rc;
 
     if (!confdir)
-        rc = pam_start (EXEC_PAM_SERVICE, user, &pam->conv, &pam->h);
+        rc = api.start (EXEC_PAM_SERVICE, user, &pam->conv, &pam->h);
     else {
 #if HAVE_PAM_START_CONFDIR
-        rc = pam_start_confdir (EXEC_PAM_SERVICE, user, &pam->conv, confdir,
+        if (!api.start_confdir)
+            return error_errno (err, ENOSYS, "pam_start_confdir: %s",
+                                "not supported by this Linux-PAM");
+        rc = api.start_confdir (EXEC_PAM_SERVICE, user, &pam->conv, confdir,
                                 &pam->h);
 #else
         return error_errno (err, ENOSYS, "pam_start_confdir: %s",
@@ -114,9 +189,9 @@ static int start (struct exec_pam *pam,
     }
     if (rc != PAM_SUCCESS) {
         (void)error_errno (err, EPERM, "pam_start: %s",
-                           pam_strerror (pam->h, rc));
+                           api.strerror (pam->h, rc));
         if (pam->h)
-            (void)pam_end (pam->h, rc);
+            (void)api.end (pam->h, rc);
         errno = EPERM;
         return -1;
     }
@@ -127,8 +202,8 @@ static int start (struct exec_pam *pam,
 static int
 fail (struct exec_pam *pam, const char *call, int rc, struct error *err)
 {
-    (void)error_errno (err, EPERM, "%s: %s", call, pam_strerror (pam->h, rc));
-    (void)pam_end (pam->h, rc);
+    (void)error_errno (err, EPERM, "%s: %s", call, api.strerror (pam->h, rc));
+    (void)api.end (pam->h, rc);
     free (pam);
     errno = EPERM;
     return -1;
@@ -146,6 +221,8 @@ int exec_pam_open (const char *user,
 
     if (!user || !*user || !pamp)
         return error_errno (err, EINVAL, "pam: invalid arguments");
+    if (load_api (err) < 0)
+        return -1;
     if (!(pam = calloc (1, sizeof (*pam))))
         return error_errno (err, ENOMEM, "pam: out of memory");
     pam->conv.conv = converse;
@@ -156,12 +233,12 @@ int exec_pam_open (const char *user,
         free (pam);
         return -1;
     }
-    if ((rc = pam_set_item (pam->h, PAM_RUSER, user)) != PAM_SUCCESS)
+    if ((rc = api.set_item (pam->h, PAM_RUSER, user)) != PAM_SUCCESS)
         return fail (pam, "pam_set_item", rc, err);
-    if ((rc = pam_setcred (pam->h, PAM_ESTABLISH_CRED)) != PAM_SUCCESS)
+    if ((rc = api.setcred (pam->h, PAM_ESTABLISH_CRED)) != PAM_SUCCESS)
         return fail (pam, "pam_setcred", rc, err);
-    if ((rc = pam_open_session (pam->h, 0)) != PAM_SUCCESS) {
-        (void)pam_setcred (pam->h, PAM_DELETE_CRED);
+    if ((rc = api.open_session (pam->h, 0)) != PAM_SUCCESS) {
+        (void)api.setcred (pam->h, PAM_DELETE_CRED);
         return fail (pam, "pam_open_session", rc, err);
     }
     *pamp = pam;
@@ -177,7 +254,7 @@ note (char *buf, size_t size, pam_handle_t *h, const char *call, int rc)
     if (rc == PAM_SUCCESS || len >= size - 1)
         return;
     (void)snprintf (buf + len, size - len, "%s%s: %s", len ? "; " : "", call,
-                    pam_strerror (h, rc));
+                    api.strerror (h, rc));
 }
 
 int exec_pam_close (struct exec_pam *pam, struct error *err)
@@ -187,13 +264,13 @@ int exec_pam_close (struct exec_pam *pam, struct error *err)
 
     if (!pam)
         return 0;
-    last = rc = pam_close_session (pam->h, 0);
+    last = rc = api.close_session (pam->h, 0);
     note (text, sizeof (text), pam->h, "pam_close_session", rc);
-    rc = pam_setcred (pam->h, PAM_DELETE_CRED);
+    rc = api.setcred (pam->h, PAM_DELETE_CRED);
     note (text, sizeof (text), pam->h, "pam_setcred", rc);
     if (rc != PAM_SUCCESS)
         last = rc;
-    rc = pam_end (pam->h, last);
+    rc = api.end (pam->h, last);
     note (text, sizeof (text), NULL, "pam_end", rc);
     free (pam);
     if (text[0])

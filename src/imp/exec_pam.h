@@ -26,8 +26,9 @@ typedef void (*exec_pam_msg_f) (const char *msg, void *arg);
  * pam_open_session.  Module messages go to 'msg' (may be NULL: dropped).
  * Return 0 and set *pamp (the open session, to be given to
  * exec_pam_close()), or -1 with errno set (EPERM: a PAM call failed;
- * ENOSYS: no PAM in this build, or no pam_start_confdir() when 'confdir'
- * is set; EINVAL; ENOMEM) and 'err' naming the failed call and its
+ * ENOSYS: no PAM in this build, libpam cannot be loaded (it is loaded on
+ * the first call, not linked) or has no pam_start_confdir() when
+ * 'confdir' is set; EINVAL; ENOMEM) and 'err' naming the failed call and its
  * pam_strerror() text, e.g. "pam_open_session: Permission denied".  On
  * failure nothing is left open: the credentials established are deleted
  * and PAM is ended.

@@ -4,8 +4,11 @@
  * - Every value is quoted and escaped before it reaches the line, so a
  *   user name, path or job id chosen by a caller cannot add a field, a
  *   line or a control character to the log.
- * - The line is bounded; the syslog connection does not outlive a call,
- *   so no descriptor of it reaches a job.
+ * - The line is bounded.  The syslog connection is kept from one line to
+ *   the next (an exec sends two), on a close-on-exec socket; no
+ *   descriptor of it reaches a job: the job's process closes it first
+ *   (imp_audit_close() in exec_job.c), before it closes every other
+ *   descriptor and execs.
  */
 #define _GNU_SOURCE
 #if HAVE_CONFIG_H
@@ -94,31 +97,63 @@ static void append_quoted (struct imp_audit *a, const char *s)
     append (a, "\"", 1);
 }
 
-static void append_user (struct imp_audit *a, uid_t uid)
+/* "<name>(<uid>)", "?" for a NULL name. */
+static void append_user (struct imp_audit *a, uid_t uid, const char *name)
 {
-    struct passwd pw, *result = NULL;
-    char buf[4096];
-
-    if (getpwuid_r (uid, &pw, buf, sizeof (buf), &result) == 0 && result)
-        append_quoted (a, pw.pw_name);
+    if (name)
+        append_quoted (a, name);
     else
         append (a, "?", 1);
     appendf (a, "(%ju)", (uintmax_t)uid);
 }
 
-void imp_audit_begin (struct imp_audit *a, const char *cmd, uid_t caller)
+/* Call 'f' with the name of 'uid' (NULL if it has none). */
+static void with_name (struct imp_audit *a,
+                       const char *key,
+                       uid_t uid,
+                       void (*f) (struct imp_audit *a,
+                                  const char *key,
+                                  uid_t uid,
+                                  const char *name))
+{
+    struct passwd pw, *result = NULL;
+    char buf[4096];
+
+    if (getpwuid_r (uid, &pw, buf, sizeof (buf), &result) != 0 || !result)
+        f (a, key, uid, NULL);
+    else
+        f (a, key, uid, pw.pw_name);
+}
+
+void imp_audit_begin_name (struct imp_audit *a,
+                           const char *cmd,
+                           uid_t caller,
+                           const char *name)
 {
     a->len = 0;
     a->line[0] = '\0';
     append_quoted (a, cmd);
     append (a, ": caller=", 9);
-    append_user (a, caller);
+    append_user (a, caller, name);
+}
+
+void imp_audit_begin (struct imp_audit *a, const char *cmd, uid_t caller)
+{
+    with_name (a, cmd, caller, imp_audit_begin_name);
+}
+
+void imp_audit_user_name (struct imp_audit *a,
+                          const char *key,
+                          uid_t uid,
+                          const char *name)
+{
+    appendf (a, " %s=", key);
+    append_user (a, uid, name);
 }
 
 void imp_audit_user (struct imp_audit *a, const char *key, uid_t uid)
 {
-    appendf (a, " %s=", key);
-    append_user (a, uid);
+    with_name (a, key, uid, imp_audit_user_name);
 }
 
 void imp_audit_field (struct imp_audit *a, const char *key, const char *value)
@@ -139,11 +174,16 @@ void imp_audit_send (struct imp_audit *a, bool ok, const char *outcome)
     size_t len = a->len;
 
     imp_audit_outcome (a, outcome);
+    /* again each time: a PAM module may have called openlog() since */
     openlog ("flux-imp", LOG_PID, LOG_AUTHPRIV);
     syslog (LOG_AUTHPRIV | (ok ? LOG_NOTICE : LOG_WARNING), "%s", a->line);
-    closelog ();
     a->len = len;
     a->line[len] = '\0';
+}
+
+void imp_audit_close (void)
+{
+    closelog ();
 }
 
 void imp_audit_status_text (int status, char *buf, size_t size)

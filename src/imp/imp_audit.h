@@ -40,6 +40,18 @@ void imp_audit_begin (struct imp_audit *a, const char *cmd, uid_t caller);
 /* Append " <key>=<name>(<uid>)" for a user ("?" if uid has no name). */
 void imp_audit_user (struct imp_audit *a, const char *key, uid_t uid);
 
+/* The same with a name the caller has looked up already (NULL: "?"), so
+ * that a user is looked up once per process.
+ */
+void imp_audit_begin_name (struct imp_audit *a,
+                           const char *cmd,
+                           uid_t caller,
+                           const char *name);
+void imp_audit_user_name (struct imp_audit *a,
+                          const char *key,
+                          uid_t uid,
+                          const char *name);
+
 /* Append " <key>=<value>", quoted as above.  A NULL value appends
  * nothing.
  */
@@ -47,10 +59,16 @@ void imp_audit_field (struct imp_audit *a, const char *key, const char *value);
 
 /* Append " outcome=<outcome>" (quoted as above) and send the line to
  * syslog with LOG_AUTHPRIV and LOG_NOTICE (ok) or LOG_WARNING.  The
- * connection to syslog is opened and closed here, so no descriptor of it
- * outlives the call.  Never fails: a lost line is syslog's to lose.
+ * connection to syslog (a close-on-exec socket) is opened by the first
+ * line and kept for the next.  Never fails: a lost line is syslog's to
+ * lose.
  */
 void imp_audit_send (struct imp_audit *a, bool ok, const char *outcome);
+
+/* Close the connection of imp_audit_send(), if any: in a forked process
+ * that is to run a program of a job, first (exec_job.c).
+ */
+void imp_audit_close (void);
 
 /* The line of an action that ended with wait status 'status' (the job
  * shell of exec, the command of run): outcome "exited N" (LOG_NOTICE if

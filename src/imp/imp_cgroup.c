@@ -242,7 +242,9 @@ out:
     return rc;
 }
 
-int imp_cgroup_of (pid_t pid, struct imp_cgroup *cg, struct error *err)
+/* job_only: see imp_cgroup_job_of(). */
+static int
+cgroup_of (pid_t pid, bool job_only, struct imp_cgroup *cg, struct error *err)
 {
     char mount[PATH_MAX];
     char rel[PATH_MAX];
@@ -250,8 +252,20 @@ int imp_cgroup_of (pid_t pid, struct imp_cgroup *cg, struct error *err)
 
     if (!cg || pid < 0)
         return error_errno (err, EINVAL, "invalid argument");
-    if (find_mount (mount, sizeof (mount), err) < 0
-        || find_path (pid, rel, sizeof (rel), err) < 0)
+    if (!job_only) {
+        if (find_mount (mount, sizeof (mount), err) < 0
+            || find_path (pid, rel, sizeof (rel), err) < 0)
+            return -1;
+    }
+    else if (find_path (pid, rel, sizeof (rel), err) < 0)
+        return -1;
+    else if (!imp_cgroup_name_is_job (strrchr (rel, '/') + 1)) {
+        strcpy (cg->path, rel);
+        cg->mount[0] = '\0';
+        cg->is_job = false;
+        return 0;
+    }
+    else if (find_mount (mount, sizeof (mount), err) < 0)
         return -1;
     if (snprintf (cg->path, sizeof (cg->path), "%s%s",
                   strcmp (mount, "/") == 0 ? "" : mount,
@@ -264,6 +278,16 @@ int imp_cgroup_of (pid_t pid, struct imp_cgroup *cg, struct error *err)
     name = strrchr (rel, '/') + 1;
     cg->is_job = imp_cgroup_name_is_job (name);
     return 0;
+}
+
+int imp_cgroup_of (pid_t pid, struct imp_cgroup *cg, struct error *err)
+{
+    return cgroup_of (pid, false, cg, err);
+}
+
+int imp_cgroup_job_of (pid_t pid, struct imp_cgroup *cg, struct error *err)
+{
+    return cgroup_of (pid, true, cg, err);
 }
 
 int imp_cgroup_parse_pid (const char *s, size_t len, pid_t *pidp)

@@ -33,6 +33,15 @@ struct imp_cgroup {
  */
 int imp_cgroup_of (pid_t pid, struct imp_cgroup *cg, struct error *err);
 
+/* The same for a caller that needs a job cgroup only (exec_job.c): when
+ * the last component of the path is not a job cgroup name, return 0 with
+ * cg->is_job false, cg->path the path relative to the cgroup2 mount (as
+ * in /proc/<pid>/cgroup) and cg->mount empty, without reading
+ * /proc/self/mounts (long, and costly to generate, on a node with many
+ * mounts).
+ */
+int imp_cgroup_job_of (pid_t pid, struct imp_cgroup *cg, struct error *err);
+
 /* True if 'name' (the last component of a cgroup path) names a dedicated
  * job cgroup: it starts with "imp-shell" or "flux-".  Pure.
  */

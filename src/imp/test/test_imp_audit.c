@@ -39,6 +39,19 @@ static void test_unknown_uid (void **state)
     assert_string_equal (a.line, "kill: caller=?(4294967294)");
 }
 
+/* Names looked up by the caller: quoted like any value; NULL is "?". */
+static void test_given_names (void **state)
+{
+    struct imp_audit a;
+
+    imp_audit_begin_name (&a, "exec", 1001, "al ice");
+    imp_audit_user_name (&a, "user", 1002, NULL);
+    imp_audit_user_name (&a, "other", 0, "x\nuser=root");
+    assert_string_equal (a.line, "exec: caller=\"al ice\"(1001) user=?(1002) "
+                                 "other=\"x\\x0auser=root\"(0)");
+    assert_int_equal (a.len, strlen (a.line));
+}
+
 static void test_quoting (void **state)
 {
     struct imp_audit a;
@@ -92,6 +105,7 @@ int main (void)
     const struct CMUnitTest tests[] = {
         cmocka_unit_test (test_shape),
         cmocka_unit_test (test_unknown_uid),
+        cmocka_unit_test (test_given_names),
         cmocka_unit_test (test_quoting),
         cmocka_unit_test (test_bound),
         cmocka_unit_test (test_status),

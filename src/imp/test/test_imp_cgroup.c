@@ -103,6 +103,24 @@ static void test_names (void **state)
     assert_false (imp_cgroup_name_is_job (NULL));
 }
 
+/* 'of' (imp_cgroup_of or imp_cgroup_job_of) refuses a negative pid and
+ * fails with ENOENT, naming the /proc file, for a pid that does not exist.
+ */
+static void
+check_bad_pids (int (*of) (pid_t, struct imp_cgroup *, struct error *))
+{
+    struct imp_cgroup cg;
+    struct error err = {{0}};
+
+    errno = 0;
+    assert_int_equal (of (-1, &cg, &err), -1);
+    assert_int_equal (errno, EINVAL);
+    errno = 0;
+    assert_int_equal (of (INT_MAX, &cg, &err), -1);
+    assert_int_equal (errno, ENOENT);
+    assert_non_null (strstr (err.text, "/proc/"));
+}
+
 static void test_self (void **state)
 {
     struct imp_cgroup cg;
@@ -117,13 +135,39 @@ static void test_self (void **state)
     assert_int_equal (stat (cg.path, &sb), 0);
     assert_true (S_ISDIR (sb.st_mode));
     assert_int_equal (strncmp (cg.path, cg.mount, strlen (cg.mount)), 0);
-    errno = 0;
-    assert_int_equal (imp_cgroup_of (-1, &cg, &err), -1);
-    assert_int_equal (errno, EINVAL);
-    errno = 0;
-    assert_int_equal (imp_cgroup_of (INT_MAX, &cg, &err), -1);
-    assert_int_equal (errno, ENOENT);
-    assert_non_null (strstr (err.text, "/proc/"));
+    check_bad_pids (imp_cgroup_of);
+}
+
+/* imp_cgroup_job_of() agrees with imp_cgroup_of() on a job cgroup, and
+ * leaves any other with the relative path and no mount.
+ */
+static void test_self_job (void **state)
+{
+    struct imp_cgroup cg, job;
+    struct error err = {{0}};
+    size_t plen, rlen;
+
+    if (imp_cgroup_of (0, &cg, &err) < 0) {
+        assert_int_equal (errno, ENOENT);
+        return;
+    }
+    assert_int_equal (imp_cgroup_job_of (0, &job, &err), 0);
+    assert_int_equal (job.is_job, cg.is_job);
+    if (cg.is_job) {
+        assert_string_equal (job.path, cg.path);
+        assert_string_equal (job.mount, cg.mount);
+    }
+    else {
+        assert_string_equal (job.mount, "");
+        assert_int_equal (job.path[0], '/');
+        plen = strlen (cg.path);
+        rlen = strlen (job.path);
+        if (strcmp (job.path, "/") != 0) {
+            assert_true (plen >= rlen);
+            assert_string_equal (cg.path + plen - rlen, job.path);
+        }
+    }
+    check_bad_pids (imp_cgroup_job_of);
 }
 
 static void test_pid (void **state)
@@ -341,6 +385,7 @@ int main (void)
         cmocka_unit_test (test_proc),
         cmocka_unit_test (test_names),
         cmocka_unit_test (test_self),
+        cmocka_unit_test (test_self_job),
         cmocka_unit_test (test_pid),
         cmocka_unit_test (test_ppid),
         cmocka_unit_test (test_kill),

@@ -28,7 +28,7 @@ if command -v cc >/dev/null 2>&1; then
 else
     echo "# the LD_PRELOAD rows need a C compiler (cc)"
 fi
-command -v prlimit >/dev/null 2>&1 && test_set_prereq PRLIMIT \
+PRLIMIT=$(command -v prlimit) && test_set_prereq PRLIMIT \
     || echo "# the resource limit rows need prlimit (util-linux)"
 # CAP_SYS_RESOURCE (bit 24) in the bounding set: the setuid IMP can raise
 # a hard RLIMIT_STACK that its caller lowered
@@ -503,7 +503,11 @@ atk_rlimit () {
     exec-nofork) set -- "$SIMP" exec /bin/sh -c "$JOB_NOFORK" "$JOBNAME" ;;
     run) set -- "$SIMP" run "$2" ;;
     version) set -- "$SIMP" version ;;
-    version-noenv) set -- env -i "$SIMP" version ;;
+    version-noenv)
+        # the environment emptied before prlimit lowers the stack: under
+        # the low limit, even env(1) can die in the loader
+        attempt as_owner env -i "$PRLIMIT" $_opts -- "$SIMP" version
+        return ;;
     esac
     attempt as_owner prlimit $_opts -- "$@"
 }

@@ -37,11 +37,6 @@ FIX=$(cat fixdir 2>/dev/null)
 FS=$FIX/flux-sign
 OUT=$FIX/out
 
-# input J: the exec input holding J.
-input () {
-    printf "{\"J\":\"%s\"}\n" "$1"
-}
-
 #
 # Not setuid: test-imp with allow-unprivileged-exec, the none mechanism
 #
@@ -68,7 +63,7 @@ timp () {
 test_expect_success UNPRIV 'unprivileged: sign a job with none' '
     uconf &&
     echo "{}" | unpriv "$FS" -c "$FIX/u/imp.toml" sign >J.none &&
-    input "$(cat J.none)" >in.none
+    imp_input "$(cat J.none)" >in.none
 '
 
 test_expect_success UNPRIV 'unprivileged: the shell runs as the caller, with a warning' '
@@ -158,11 +153,11 @@ test_expect_success PRIV 'setuid: start munged, stage the IMP, sign jobs' '
     good_conf &&
     SIMP=$(stage_setuid "$FIXED_IMP" flux-imp) &&
     echo "{}" | run_as "$GUEST" "$FS" -c "$FIX/sign.toml" sign >J.guest &&
-    input "$(cat J.guest)" >in.guest &&
+    imp_input "$(cat J.guest)" >in.guest &&
     echo "{}" | "$FS" -c "$FIX/sign.toml" sign >J.root &&
-    input "$(cat J.root)" >in.root &&
+    imp_input "$(cat J.root)" >in.root &&
     echo "{}" | run_as "$OWNER" "$FS" -c "$FIX/sign.toml" sign >J.owner &&
-    input "$(cat J.owner)" >in.owner
+    imp_input "$(cat J.owner)" >in.owner
 '
 
 test_expect_success PRIV 'setuid: the shell runs as the guest: ids, groups, cwd' '
@@ -308,7 +303,7 @@ test_expect_success PRIV 'setuid: J missing, or of the wrong type' '
 
 test_expect_success PRIV 'setuid: a tampered J is refused' '
     bad=$(sed "s/^\([^.]*\)\.[^.]*\./\1.$(printf "{\"x\":1}" | base64)./" J.guest) &&
-    input "$bad" >in.bad &&
+    imp_input "$bad" >in.bad &&
     test_expect_code 1 simp exec /bin/sh -c true <in.bad 2>err &&
     grep "^flux-imp: Fatal: exec: signature validation failed: " err
 '
@@ -319,7 +314,7 @@ test_expect_success PRIV 'setuid: a J of another munge key is refused' '
         >"$FIX/other.toml" && chmod 644 "$FIX/other.toml" &&
     echo "{}" | run_as "$GUEST" "$FS" -c "$FIX/other.toml" sign >J.other &&
     munge_stop otherkey &&
-    input "$(cat J.other)" >in.other &&
+    imp_input "$(cat J.other)" >in.other &&
     test_expect_code 1 simp exec /bin/sh -c true <in.other 2>err &&
     grep "^flux-imp: Fatal: exec: signature validation failed: " err
 '

@@ -130,6 +130,16 @@ good_service () {
 simp () {
     run_as "$OWNER" "$SIMP" "$@"
 }
+# full_session_logged: the log of a job that ran: the session opened
+# (as root, for the guest), the shell, the session closed after it
+full_session_logged () {
+    cat >expected <<-EOF &&
+	open_session $GUEST $GUEST flux uid=0
+	shell $GUEST
+	close_session $GUEST $GUEST flux uid=0 shell-gone
+	EOF
+    test_cmp expected "$LOG"
+}
 # The job shell: records its pid, its user and the log, then exits 5.
 JOB='echo $$ >'$PIDF'; echo "shell $(id -un)" >>'$LOG'; exit 5'
 
@@ -140,7 +150,7 @@ test_expect_success PRIV 'start munged, stage the IMP, sign a job as the guest' 
     pconf &&
     SIMP=$(stage_setuid "$FIXED_IMP" flux-imp) &&
     echo "{}" | run_as "$GUEST" "$FS" -c "$FIX/sign.toml" sign >J.guest &&
-    printf "{\"J\":\"%s\"}\n" "$(cat J.guest)" >in.guest
+    imp_input "$(cat J.guest)" >in.guest
 '
 
 test_expect_success PRIV 'the session is opened before the shell, closed after it exited' '
@@ -149,12 +159,7 @@ test_expect_success PRIV 'the session is opened before the shell, closed after i
     test_expect_code 5 simp exec /bin/sh -c "$JOB" <in.guest >out 2>err &&
     test_must_be_empty err &&
     test_must_be_empty out &&
-    cat >expected <<-EOF &&
-	open_session $GUEST $GUEST flux uid=0
-	shell $GUEST
-	close_session $GUEST $GUEST flux uid=0 shell-gone
-	EOF
-    test_cmp expected "$LOG"
+    full_session_logged
 '
 
 test_expect_success PRIV 'pam_limits: the shell gets the limits of the guest' '
@@ -259,12 +264,7 @@ test_expect_success PRIV 'no "flux" service file: Linux-PAM uses "other"' '
     good_service other &&
     test_expect_code 5 simp exec /bin/sh -c "$JOB" <in.guest 2>err &&
     test_must_be_empty err &&
-    cat >expected <<-EOF &&
-	open_session $GUEST $GUEST flux uid=0
-	shell $GUEST
-	close_session $GUEST $GUEST flux uid=0 shell-gone
-	EOF
-    test_cmp expected "$LOG"
+    full_session_logged
 '
 
 test_expect_success PRIV 'neither "flux" nor "other": PAM stack failure, no shell' '
@@ -300,7 +300,7 @@ test_expect_success PRIV 'signals: the session is closed after a forwarded SIGTE
 # Without privilege no session can be opened: refused, not ignored.
 test_expect_success PRIV 'not setuid: pam-support = true is refused' '
     imp_unpriv_setup "$FIX/u" "pam-support = true" &&
-    printf "{\"J\":\"%s\"}\n" "$(cat J.none)" >in.none &&
+    imp_input "$(cat J.none)" >in.none &&
     test_expect_code 1 imp_unpriv "$FIX/u" \
         exec /bin/sh -c "id -u" <in.none >out 2>err &&
     echo "flux-imp: Fatal: exec: pam-support=true, but IMP not installed setuid" >expected &&

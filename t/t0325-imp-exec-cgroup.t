@@ -28,7 +28,7 @@ test_expect_success PRIV,CGROUP2 'setup: fixtures, munged, staged IMP, cgroups' 
     echo "$SIMP" >simp &&
     echo "{}" | run_as "$GUEST" "$FLUX_BUILD_DIR/src/cmd/flux-sign" \
         -c "$FIX/sign.toml" sign >J.guest &&
-    printf "{\"J\":\"%s\"}\n" "$(cat J.guest)" >in.guest &&
+    imp_input "$(cat J.guest)" >in.guest &&
     JOBCG=$(cgroup_create imp-shell-test) &&
     OTHERCG=$(cgroup_create other-test) &&
     echo "$JOBCG" >jobcg &&

@@ -63,6 +63,15 @@ cg_of () {
         echo "$CGROUP2_MOUNT$_rel"
     fi
 }
+# probe_expected PID: what "kill 0 PID" prints for a process of the owner
+probe_expected () {
+    if test -n "$CGROUP2_MOUNT"; then
+        _cg=$(cg_of $1) &&
+        echo "pid=$1 owner=$OWNER_UID cg_path=$_cg cg_owner=$(stat -c %u "$_cg")"
+    else
+        echo "pid=$1 owner=$OWNER_UID cg_path=- cg_owner=-"
+    fi
+}
 
 #
 # Setuid: test-imp-fixedpath as the owner
@@ -104,12 +113,7 @@ test_expect_success PRIV 'setuid: a process of the caller: allowed' '
 test_expect_success PRIV 'setuid: signal 0 prints the owner and the cgroup' '
     spawn $OWNER_UID $OWNER_GID &&
     simp kill 0 $SPAWN_PID >out &&
-    if test -n "$CGROUP2_MOUNT"; then
-        cg=$(cg_of $SPAWN_PID) &&
-        echo "pid=$SPAWN_PID owner=$OWNER_UID cg_path=$cg cg_owner=$(stat -c %u "$cg")" >expected
-    else
-        echo "pid=$SPAWN_PID owner=$OWNER_UID cg_path=- cg_owner=-" >expected
-    fi &&
+    probe_expected $SPAWN_PID >expected &&
     test_cmp expected out &&
     fixture_pid_alive $SPAWN_PID &&
     reap $SPAWN_PID
@@ -323,7 +327,7 @@ test_expect_success PRIV,MUNGE 'imp: start munged, sign a job of the guest' '
     imp_sign_conf "$FIX/sign.toml" &&
     good_conf &&
     echo "{}" | run_as "$GUEST" "$FIX/flux-sign" -c "$FIX/sign.toml" sign >J &&
-    printf "{\"J\":\"%s\"}\n" "$(cat J)" >in.guest &&
+    imp_input "$(cat J)" >in.guest &&
     test_set_prereq JOB
 '
 
@@ -345,12 +349,7 @@ start_job () {
 test_expect_success PRIV,JOB 'imp: signal 0 to the IMP shows the IMP' '
     start_job zero &&
     simp kill 0 $IMP_PID >out &&
-    if test -n "$CGROUP2_MOUNT"; then
-        cg=$(cg_of $IMP_PID) &&
-        echo "pid=$IMP_PID owner=$OWNER_UID cg_path=$cg cg_owner=$(stat -c %u "$cg")" >expected
-    else
-        echo "pid=$IMP_PID owner=$OWNER_UID cg_path=- cg_owner=-" >expected
-    fi &&
+    probe_expected $IMP_PID >expected &&
     test_cmp expected out &&
     fixture_pid_alive $SHELL_PID &&
     fixture_pid_alive $IMP_PID

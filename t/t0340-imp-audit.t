@@ -52,9 +52,9 @@ test_expect_success AUDIT 'set up: munged, syslog listener, staged IMP, jobs' '
     SIMP=$(stage_setuid "$FIXED_IMP" flux-imp) &&
     syslog_start &&
     echo "{}" | run_as "$GUEST" "$FLUX_SIGN" -c "$FIX/sign.toml" sign >J.guest &&
-    printf "{\"J\":\"%s\"}\n" "$(cat J.guest)" >in.guest &&
+    imp_input "$(cat J.guest)" >in.guest &&
     echo "{}" | "$FLUX_SIGN" -c "$FIX/sign.toml" sign >J.root &&
-    printf "{\"J\":\"%s\"}\n" "$(cat J.root)" >in.root
+    imp_input "$(cat J.root)" >in.root
 '
 
 test_expect_success AUDIT 'exec: allowed, then exited 0, both LOG_NOTICE' '

@@ -42,7 +42,7 @@ test_expect_success CRED 'setup: fixtures, munged, staged IMP, a job of the gues
     SIMP=$(stage_setuid "$FIXED_IMP" flux-imp) &&
     echo "$SIMP" >simp &&
     echo "{}" | run_as "$GUEST" "$FS" -c "$FIX/sign.toml" sign >J.guest &&
-    printf "{\"J\":\"%s\"}\n" "$(cat J.guest)" >in.plain &&
+    imp_input "$(cat J.guest)" >in.plain &&
     od -An -tx1 -N16 /dev/urandom | tr -d " \n" >secret &&
     test $(wc -c <secret) = 32
 '

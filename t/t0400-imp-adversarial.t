@@ -69,7 +69,7 @@ test_expect_success PRIV 'setup: fixture directory, munged, staged IMP, signed j
     echo "$SIMP" >simp &&
     echo "{}" | run_as "$GUEST" "$FLUX_BUILD_DIR/src/cmd/flux-sign" \
         -c "$FIX/sign.toml" sign >J.guest &&
-    printf "{\"J\":\"%s\"}\n" "$(cat J.guest)" >"$FIX/in.guest" &&
+    imp_input "$(cat J.guest)" >"$FIX/in.guest" &&
     chmod 644 "$FIX/in.guest"
 '
 FIX=$(cat fixdir 2>/dev/null)

@@ -107,22 +107,17 @@ static void append_user (struct imp_audit *a, uid_t uid, const char *name)
     appendf (a, "(%ju)", (uintmax_t)uid);
 }
 
-/* Call 'f' with the name of 'uid' (NULL if it has none). */
-static void with_name (struct imp_audit *a,
-                       const char *key,
-                       uid_t uid,
-                       void (*f) (struct imp_audit *a,
-                                  const char *key,
-                                  uid_t uid,
-                                  const char *name))
+/* The name of 'uid' in 'pw' (its strings in 'buf'), or NULL if it has
+ * none.
+ */
+static const char *
+name_of (uid_t uid, struct passwd *pw, char *buf, size_t size)
 {
-    struct passwd pw, *result = NULL;
-    char buf[4096];
+    struct passwd *result = NULL;
 
-    if (getpwuid_r (uid, &pw, buf, sizeof (buf), &result) != 0 || !result)
-        f (a, key, uid, NULL);
-    else
-        f (a, key, uid, pw.pw_name);
+    if (getpwuid_r (uid, pw, buf, size, &result) != 0 || !result)
+        return NULL;
+    return result->pw_name;
 }
 
 void imp_audit_begin_name (struct imp_audit *a,
@@ -139,7 +134,11 @@ void imp_audit_begin_name (struct imp_audit *a,
 
 void imp_audit_begin (struct imp_audit *a, const char *cmd, uid_t caller)
 {
-    with_name (a, cmd, caller, imp_audit_begin_name);
+    struct passwd pw;
+    char buf[4096];
+
+    imp_audit_begin_name (a, cmd, caller,
+                          name_of (caller, &pw, buf, sizeof (buf)));
 }
 
 void imp_audit_user_name (struct imp_audit *a,
@@ -153,7 +152,10 @@ void imp_audit_user_name (struct imp_audit *a,
 
 void imp_audit_user (struct imp_audit *a, const char *key, uid_t uid)
 {
-    with_name (a, key, uid, imp_audit_user_name);
+    struct passwd pw;
+    char buf[4096];
+
+    imp_audit_user_name (a, key, uid, name_of (uid, &pw, buf, sizeof (buf)));
 }
 
 void imp_audit_field (struct imp_audit *a, const char *key, const char *value)

@@ -252,21 +252,22 @@ cgroup_of (pid_t pid, bool job_only, struct imp_cgroup *cg, struct error *err)
 
     if (!cg || pid < 0)
         return error_errno (err, EINVAL, "invalid argument");
-    if (!job_only) {
-        if (find_mount (mount, sizeof (mount), err) < 0
-            || find_path (pid, rel, sizeof (rel), err) < 0)
+    /* the mount first, so that a host without cgroup2 says so */
+    if (!job_only && find_mount (mount, sizeof (mount), err) < 0)
+        return -1;
+    if (find_path (pid, rel, sizeof (rel), err) < 0)
+        return -1;
+    name = strrchr (rel, '/') + 1; /* rel is clean: it starts with '/' */
+    if (job_only) {
+        if (!imp_cgroup_name_is_job (name)) {
+            strcpy (cg->path, rel);
+            cg->mount[0] = '\0';
+            cg->is_job = false;
+            return 0;
+        }
+        if (find_mount (mount, sizeof (mount), err) < 0)
             return -1;
     }
-    else if (find_path (pid, rel, sizeof (rel), err) < 0)
-        return -1;
-    else if (!imp_cgroup_name_is_job (strrchr (rel, '/') + 1)) {
-        strcpy (cg->path, rel);
-        cg->mount[0] = '\0';
-        cg->is_job = false;
-        return 0;
-    }
-    else if (find_mount (mount, sizeof (mount), err) < 0)
-        return -1;
     if (snprintf (cg->path, sizeof (cg->path), "%s%s",
                   strcmp (mount, "/") == 0 ? "" : mount,
                   strcmp (rel, "/") == 0 ? "" : rel)
@@ -275,7 +276,6 @@ cgroup_of (pid_t pid, bool job_only, struct imp_cgroup *cg, struct error *err)
     if (cg->path[0] == '\0')
         strcpy (cg->path, "/");
     strcpy (cg->mount, mount);
-    name = strrchr (rel, '/') + 1;
     cg->is_job = imp_cgroup_name_is_job (name);
     return 0;
 }

@@ -58,6 +58,11 @@ imp_run_tmpfs () {
     fi
 }
 
+# imp_input J: the exec input (stdin protocol) holding J
+imp_input () {
+    printf "{\"J\":\"%s\"}\n" "$1"
+}
+
 imp_sign_conf () {
     {
         printf "[sign]\nmax-ttl = 3600\ndefault-type = \"munge\"\n" &&

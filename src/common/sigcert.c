@@ -941,7 +941,7 @@ error:
 
 /* Files */
 
-static char *path_pub (const char *name, struct error *err)
+char *sigcert_pub_path (const char *name, struct error *err)
 {
     char *path;
 
@@ -1058,7 +1058,7 @@ load (const char *name, bool secret, struct stat *stp, struct error *err)
     size_t publen = 0, seclen = 0;
     struct sigcert *cert = NULL;
 
-    if (!(pubpath = path_pub (name, err)))
+    if (!(pubpath = sigcert_pub_path (name, err)))
         return NULL;
     if (read_file (pubpath, 0022, &pub, &publen, stp, err) < 0)
         goto out;
@@ -1138,7 +1138,7 @@ int sigcert_store (const struct sigcert *cert,
 
     if (!cert)
         return error_errno (err, EINVAL, "sigcert_store: invalid argument");
-    if (!(pubpath = path_pub (name, err)))
+    if (!(pubpath = sigcert_pub_path (name, err)))
         return -1;
     if (!(pub = sigcert_format_public (cert))
         || (cert->has_sk && !(sec = sigcert_format_secret (cert)))) {

@@ -86,6 +86,12 @@ struct sigcert *sigcert_load (const char *name,
 struct sigcert *
 sigcert_load_stat (const char *name, struct stat *stp, struct error *err);
 
+/* The path of the public file of certificate 'name': "<name>.pub", new,
+ * for the caller to free; NULL with errno (EINVAL: empty name,
+ * ENAMETOOLONG, ENOMEM) and 'err' set.
+ */
+char *sigcert_pub_path (const char *name, struct error *err);
+
 /* Write <name>.pub (mode 0644) and, if the certificate has a secret key,
  * <name> (mode 0600, created with O_EXCL|O_NOFOLLOW: an existing secret
  * key file is never overwritten, EEXIST).  The secret key file is written

@@ -406,6 +406,7 @@ static int verify_by_ca (struct curve_state *st,
 static struct user_cert *
 user_cert_get (struct curve_state *st, int64_t userid, struct error *err)
 {
+    struct error e = {{0}};
     struct user_cert *u = &st->users[0];
     char *path;
 
@@ -427,13 +428,11 @@ user_cert_get (struct curve_state *st, int64_t userid, struct error *err)
         return NULL;
     }
     user_cert_clear (u);
-    if (!(u->pubpath = malloc (strlen (path) + sizeof (".pub")))) {
+    if (!(u->pubpath = sigcert_pub_path (path, &e))) {
         free (path);
-        error_errno (err, ENOMEM, "sign-curve-verify: out of memory");
+        error_errno (err, errno, "sign-curve-verify: %s", e.text);
         return NULL;
     }
-    strcpy (u->pubpath, path);
-    strcat (u->pubpath, ".pub");
     u->path = path;
     u->userid = userid;
 out:
